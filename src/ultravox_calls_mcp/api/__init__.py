@@ -1,0 +1,1 @@
+"""The Ultravox REST API client: requests, paging, retries, errors and wire models."""

@@ -1,0 +1,94 @@
+"""Settings read from the environment: where the API is, the key, budgets and limits.
+
+The API key is held as a ``SecretStr`` so that it cannot reach a repr, a log
+line or an exception message by accident; only the HTTP client unwraps it, to
+put it in the ``X-API-Key`` header.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+
+DEFAULT_BASE_URL = "https://api.ultravox.ai"
+API_KEY_ENV = "ULTRAVOX_API_KEY"
+BASE_URL_ENV = "ULTRAVOX_BASE_URL"
+MAX_CHARS_ENV = "ULTRAVOX_MCP_MAX_CHARS"
+PAGE_SIZE_ENV = "ULTRAVOX_MCP_PAGE_SIZE"
+TIMEOUT_ENV = "ULTRAVOX_MCP_TIMEOUT"
+
+
+class ConfigError(ValueError):
+    """The environment or the command line holds a value we cannot use."""
+
+
+class Settings(BaseModel):
+    """Everything configurable, with defaults that suit an interactive assistant."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    api_key: SecretStr | None = None
+    base_url: str = DEFAULT_BASE_URL
+    # Characters one tool result may hand the model (text and structured copy together).
+    max_chars: int = Field(default=24_000, ge=2_000, le=1_000_000)
+    # Rows asked of the API per page; the API may clamp it lower.
+    page_size: int = Field(default=100, ge=1, le=1_000)
+    # Per-phase socket timeouts (seconds).
+    connect_timeout: float = Field(default=10.0, gt=0)
+    read_timeout: float = Field(default=30.0, gt=0)
+    # Wall-clock bound for one logical request including its retries.
+    request_deadline: float = Field(default=60.0, gt=0)
+    # Largest response body we accept; a bigger one is aborted, not buffered.
+    max_response_bytes: int = Field(default=32 * 1024 * 1024, ge=1_024)
+    # Pages one iteration may walk before stopping with an error instead of looping.
+    max_pages: int = Field(default=1_000, ge=1)
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url_is_http(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("base URL must start with https:// or http://")
+        return value
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Build settings from environment variables; explicit overrides win."""
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        key = env.get(API_KEY_ENV, "").strip()
+        if key:
+            values["api_key"] = SecretStr(key)
+        if base := env.get(BASE_URL_ENV, "").strip():
+            values["base_url"] = base
+        for name, var in (
+            ("max_chars", MAX_CHARS_ENV),
+            ("page_size", PAGE_SIZE_ENV),
+        ):
+            if raw := env.get(var, "").strip():
+                values[name] = _parse_int(var, raw)
+        if raw := env.get(TIMEOUT_ENV, "").strip():
+            values["request_deadline"] = _parse_float(TIMEOUT_ENV, raw)
+        values.update(overrides)
+        try:
+            return cls.model_validate(values)
+        except ValueError as exc:
+            # pydantic's message names the field and the rule, never the key's value
+            # (SecretStr fields render as '**********').
+            raise ConfigError(f"invalid configuration: {exc}") from None
+
+
+def _parse_int(var: str, raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{var} must be a whole number, got {raw[:20]!r}") from None
+
+
+def _parse_float(var: str, raw: str) -> float:
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigError(f"{var} must be a number of seconds, got {raw[:20]!r}") from None
