@@ -1,0 +1,185 @@
+"""Messages → one compact line each, with tool calls and results paired by invocation id.
+
+Every message is folded onto one line (``one_line``), so speech cannot fake a new message,
+a stage marker or a fence; the tool layer fences the whole block as untrusted data.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+
+from ultravox_calls_mcp.api.models import CallStage, Message
+from ultravox_calls_mcp.render.budget import window
+from ultravox_calls_mcp.render.fmt import (
+    compact_json,
+    iso,
+    parse_seconds,
+    plain,
+    seconds,
+    short_enum,
+    temperature,
+    untrusted_block,
+    untrusted_line,
+    voice_label,
+)
+from ultravox_calls_mcp.render.text import one_line
+
+__all__ = [
+    "message_text",
+    "role_of",
+    "short_invocation",
+    "stage_boundary",
+    "time_span",
+    "transcript_lines",
+]
+
+TOOL_CALL = "TOOL_CALL"
+TOOL_RESULT = "TOOL_RESULT"
+_ERROR_DETAILS_CHARS = 500
+
+MoreHint = Callable[[Message, int], str]
+
+
+def role_of(message: Message) -> str:
+    """``MESSAGE_ROLE_USER`` → ``USER``; an unknown role is shown as sent (cleaned)."""
+    return short_enum(message.role, "MESSAGE_ROLE_") or "UNKNOWN"
+
+
+def time_span(message: Message) -> str | None:
+    """``12.3–15.1s`` from the API's ``"12.340s"`` offsets; None when there are none."""
+    span = message.timespan
+    if span is None:
+        return None
+    start, end = parse_seconds(span.start), parse_seconds(span.end)
+    if start is not None and end is not None:
+        return f"{seconds(start)}–{seconds(end)}s"
+    if start is not None:
+        return f"{seconds(start)}s"
+    if end is not None:
+        return f"–{seconds(end)}s"
+    return None
+
+
+def short_invocation(invocation_id: str | None) -> str | None:
+    """Enough of an invocation id to pair a call with its result by eye."""
+    short = plain(invocation_id, 200)
+    return short[:8] if short else None
+
+
+def _tool_label(name: str | None, invocation_id: str | None) -> str:
+    label = plain(name, 80) or "?"
+    short = short_invocation(invocation_id)
+    return f"{label}#{short}" if short else label
+
+
+def message_text(message: Message) -> str:
+    """A message's text as offsets count it: cleaned and redacted, newlines kept.
+
+    ``transcript_lines`` clips this text (not the raw one), so a key cut in half at the
+    clip point was already redacted whole; a reader that continues at ``shown`` must
+    window this same text.
+    """
+    return untrusted_block(message.text or "")
+
+
+def _body(message: Message, max_text_chars: int, more_hint: MoreHint, *, as_json: bool) -> str:
+    text = message_text(message)
+    if not text.strip():
+        return "(empty)"
+    if len(text) > max_text_chars:
+        part, _ = window(text, 0, max_text_chars)
+        return f"{one_line(part)}… {more_hint(message, len(part))}"
+    if as_json:
+        # Tool arguments and results are usually JSON: compact it and redact by field name.
+        try:
+            return compact_json(json.loads(text))
+        except ValueError:
+            pass
+    return one_line(text)
+
+
+def _head(message: Message) -> str:
+    index = message.call_stage_message_index
+    parts = [f"[{index}]"] if index is not None else []
+    span = time_span(message)
+    if span:
+        parts.append(span)
+    return " ".join(parts)
+
+
+def transcript_lines(
+    messages: Sequence[Message],
+    *,
+    max_text_chars: int = 2_000,
+    more_hint: MoreHint,
+) -> list[str]:
+    """One line per message: ``[7] 12.3–15.1s USER: text``.
+
+    Tool calls read ``TOOL_CALL name#inv12345: {"args":…}``; their results carry the call's
+    tool name, ``FAILED: …`` when the tool reported an error, and either side says when its
+    partner is not among these messages.
+    """
+    calls = {m.invocation_id: m for m in messages if role_of(m) == TOOL_CALL and m.invocation_id}
+    results = {m.invocation_id for m in messages if role_of(m) == TOOL_RESULT and m.invocation_id}
+    lines: list[str] = []
+    for message in messages:
+        role = role_of(message)
+        head = _head(message)
+        prefix = f"{head} {role}" if head else role
+        if role == TOOL_CALL:
+            label = _tool_label(message.tool_name, message.invocation_id)
+            note = "" if message.invocation_id in results else " (no result seen)"
+            body = _body(message, max_text_chars, more_hint, as_json=True)
+            lines.append(f"{prefix} {label}{note}: {body}")
+        elif role == TOOL_RESULT:
+            call = calls.get(message.invocation_id) if message.invocation_id else None
+            name = (call.tool_name if call else None) or message.tool_name
+            label = _tool_label(name, message.invocation_id)
+            note = "" if call else " (call not seen)"
+            failed = ""
+            if message.error_details:
+                failed = f" FAILED: {untrusted_line(message.error_details, _ERROR_DETAILS_CHARS)}"
+            body = _body(message, max_text_chars, more_hint, as_json=True)
+            if failed and body == "(empty)":
+                lines.append(f"{prefix} {label}{note}{failed}")
+            else:
+                lines.append(f"{prefix} {label}{note}{failed}: {body}")
+        else:
+            body = _body(message, max_text_chars, more_hint, as_json=False)
+            lines.append(f"{prefix}: {body}")
+    return lines
+
+
+def stage_boundary(
+    index: int,
+    stage: CallStage | None,
+    stage_id: str,
+    first_message_index: int | None,
+    *,
+    total: int | None = None,
+) -> str:
+    """``=== stage 2 of 3 · <id> · started … · voice Mark · temperature 0.4 ===``.
+
+    ``index`` counts from 1. ``first_message_index`` > 0 says the stage is shown from a
+    later message (its earlier lines were on a previous page).
+    """
+    parts = [f"stage {index} of {total}" if total else f"stage {index}", plain(stage_id) or "?"]
+    if stage is not None:
+        started = iso(stage.created)
+        facts = [
+            f"started {started}" if started else None,
+            f"model {plain(stage.model, 80)}" if stage.model else None,
+            _prefixed("voice", voice_label(stage.voice, stage.external_voice)),
+            _prefixed("temperature", temperature(stage.temperature)),
+        ]
+        parts.extend(fact for fact in facts if fact)
+    else:
+        parts.append("stage details not loaded")
+    if first_message_index:
+        parts.append(f"continuing at message [{first_message_index}]")
+    return f"=== {' · '.join(parts)} ==="
+
+
+def _prefixed(name: str, value: str | None) -> str | None:
+    return f"{name} {value}" if value else None

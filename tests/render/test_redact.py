@@ -1,0 +1,171 @@
+from __future__ import annotations
+
+import string
+import time
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ultravox_calls_mcp.api.models import Call
+from ultravox_calls_mcp.render.redact import REDACTED, is_secret_key, redact_json, redact_text
+
+API_KEY = "Zk9Ab3Cd.abcdefghijklmnopqrstuvwxyzABCDEF"
+ALNUM = string.ascii_letters + string.digits
+
+
+def test_redact_text_hides_an_ultravox_key_read_out_in_a_transcript() -> None:
+    assert redact_text(f"my key is {API_KEY}, thanks") == "my key is [redacted], thanks"
+
+
+@given(
+    st.text(),
+    st.text(alphabet=ALNUM, min_size=8, max_size=8),
+    st.text(alphabet=ALNUM, min_size=32, max_size=32),
+    st.text(),
+)
+def test_redact_text_removes_any_key_shaped_string_embedded_in_text(
+    before: str, prefix: str, secret: str, after: str
+) -> None:
+    out = redact_text(f"{before}{prefix}.{secret}{after}")
+    assert f"{prefix}.{secret}" not in out
+    assert secret not in out
+
+
+def test_redact_text_hides_bearer_and_basic_credentials_but_keeps_the_scheme() -> None:
+    assert redact_text("Authorization: Bearer abc.def-ghijklmnop") == (
+        "Authorization: Bearer [redacted]"
+    )
+    assert redact_text("Authorization: Basic dXNlcjpwYXNzd29yZA==") == (
+        "Authorization: Basic [redacted]"
+    )
+
+
+def test_redact_text_leaves_ordinary_speech_alone() -> None:
+    speech = "I need basic information; the token expired and my password is old."
+    assert redact_text(speech) == speech
+
+
+def test_redact_text_hides_vendor_tokens_and_jwts() -> None:
+    text = (
+        "sk-proj-abcdefghijklmnopqrstuv ghp_abcdefghijklmnopqrstuvwxyz0123 "
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abcDEF123"
+    )
+    assert redact_text(text) == "[redacted] [redacted] [redacted]"
+
+
+def test_redact_text_hides_secret_pairs_in_json_and_query_strings() -> None:
+    assert redact_text('{"password":"hunter2","api_key": 1234, "max_tokens": 100}') == (
+        '{"password":"[redacted]","api_key": [redacted], "max_tokens": 100}'
+    )
+    assert redact_text("secret: s3cr3t; user=bob") == "secret: [redacted]; user=bob"
+
+
+def test_redact_text_hides_url_passwords_and_signed_query_values() -> None:
+    url = "https://bob:s3cret@example.com/cb?token=abc&page=2&X-Amz-Signature=ff00"
+    assert redact_text(url) == (
+        "https://bob:[redacted]@example.com/cb?token=[redacted]&page=2&X-Amz-Signature=[redacted]"
+    )
+
+
+def test_redact_text_is_idempotent() -> None:
+    once = redact_text(f'password="x" Bearer abcdefghijk {API_KEY} secret=[redacted]')
+    assert redact_text(once) == once
+
+
+def test_is_secret_key_matches_camel_and_snake_case_but_spares_token_counts() -> None:
+    assert all(map(is_secret_key, ["password", "apiKey", "X-Api-Key", "client_secret", "joinUrl"]))
+    assert not any(map(is_secret_key, ["billedSideInputTokens", "initialTokenCount", "username"]))
+
+
+def test_redact_json_hides_sip_password_and_generic_tts_headers() -> None:
+    call = Call.model_validate(
+        {
+            "callId": "c1",
+            "medium": {
+                "sip": {
+                    "outgoing": {
+                        "to": "sip:desk@pbx.example.com",
+                        "username": "ultravox",
+                        "password": "hunter2",
+                    }
+                }
+            },
+            "externalVoice": {
+                "generic": {
+                    "url": "https://tts.example.com/v1",
+                    "headers": {"X-Api-Key": "tts-key", "Accept": "audio/wav"},
+                }
+            },
+        }
+    )
+    assert redact_json(call.medium) == {
+        "sip": {
+            "outgoing": {
+                "to": "sip:desk@pbx.example.com",
+                "username": "ultravox",
+                "password": REDACTED,
+            }
+        }
+    }
+    assert redact_json(call.external_voice) == {
+        "generic": {
+            "url": "https://tts.example.com/v1",
+            "headers": {"X-Api-Key": REDACTED, "Accept": REDACTED},
+        }
+    }
+
+
+def test_redact_json_hides_callback_secrets_data_connection_headers_and_join_url() -> None:
+    wire = {
+        "joinUrl": "wss://voice.ultravox.ai/calls/c1/join",
+        "callbacks": {"ended": {"url": "https://hooks.example.com/end", "secrets": ["s1", "s2"]}},
+        "dataConnectionConfig": {"websocketUrl": "wss://d", "headers": {"Authorization": "x"}},
+        "voiceOverrides": {"generic": {"headers": {"xi-api-key": "k"}}},
+        "sharedSecrets": ["s3"],
+        "requiresAuth": True,
+    }
+    assert redact_json(wire) == {
+        "joinUrl": REDACTED,
+        "callbacks": {"ended": {"url": "https://hooks.example.com/end", "secrets": REDACTED}},
+        "dataConnectionConfig": {"websocketUrl": "wss://d", "headers": {"Authorization": REDACTED}},
+        "voiceOverrides": {"generic": {"headers": {"xi-api-key": REDACTED}}},
+        "sharedSecrets": REDACTED,
+        "requiresAuth": True,
+    }
+
+
+def test_redact_json_hides_secret_static_parameters_of_a_tool_but_not_plain_ones() -> None:
+    definition = {
+        "http": {"baseUrlPattern": "https://api.example.com/book", "authHeaders": ["X-Key"]},
+        "staticParameters": [
+            {"name": "apiKey", "location": "PARAMETER_LOCATION_QUERY", "value": "k1"},
+            {"name": "X-Tenant", "location": "PARAMETER_LOCATION_HEADER", "value": "t1"},
+            {"name": "region", "location": "PARAMETER_LOCATION_BODY", "value": "eu"},
+        ],
+    }
+    out = redact_json(definition)
+    assert isinstance(out, dict)
+    assert [p["value"] for p in out["staticParameters"]] == [REDACTED, REDACTED, "eu"]
+    assert out["http"] == definition["http"]
+
+
+def test_redact_json_runs_text_redaction_over_every_other_string() -> None:
+    assert redact_json({"note": f"key {API_KEY}", "n": [1, None, "Bearer abcdefghijkl"]}) == {
+        "note": "key [redacted]",
+        "n": [1, None, "Bearer [redacted]"],
+    }
+
+
+def test_redact_json_does_not_change_its_input() -> None:
+    wire = {"password": "p", "nested": {"token": "t"}}
+    redact_json(wire)
+    assert wire == {"password": "p", "nested": {"token": "t"}}
+
+
+def test_redact_text_stays_fast_on_long_pathological_runs() -> None:
+    # Unanchored patterns once went quadratic on a long run of letters (minutes for 20 kB).
+    shapes = ["a" * 200_000, "a." * 100_000, "://" * 100_000, "&key" * 50_000, "token=" * 50_000]
+    started = time.perf_counter()
+    for text in shapes:
+        redact_text(text)
+    assert time.perf_counter() - started < 5
