@@ -54,8 +54,10 @@ def test_transcript_with_a_tool_pair_renders_exactly() -> None:
     assert transcript_lines(messages, more_hint=_hint) == [
         "[0] 0.5–2.1s AGENT: Hello, how can I help?",
         "[1] 3.0–5.4s USER: Book me in ⏎ for Tuesday",
-        '[2] TOOL_CALL bookSlot#inv-7f3a: {"date":"2026-11-10","apiKey":"[redacted]"}',
-        '[3] 6.1s TOOL_RESULT bookSlot#inv-7f3a: {"ok":true,"slot":"10:30"}',
+        "[2] TOOL_CALL bookSlot#inv-7f3a9c21-0b44-4f0e-9d55-2c6d1e8a0f11: "
+        '{"date":"2026-11-10","apiKey":"[redacted]"}',
+        "[3] 6.1s TOOL_RESULT bookSlot#inv-7f3a9c21-0b44-4f0e-9d55-2c6d1e8a0f11: "
+        '{"ok":true,"slot":"10:30"}',
     ]
 
 

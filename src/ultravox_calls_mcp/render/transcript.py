@@ -62,9 +62,9 @@ def time_span(message: Message) -> str | None:
 
 
 def short_invocation(invocation_id: str | None) -> str | None:
-    """Enough of an invocation id to pair a call with its result by eye."""
-    short = plain(invocation_id, 200)
-    return short[:8] if short else None
+    """The invocation id that pairs a call with its result. Shown whole: a prefix can
+    collide (ids need not be random), and a wrong pairing is worse than a longer line."""
+    return plain(invocation_id, 64) or None
 
 
 def _tool_label(name: str | None, invocation_id: str | None) -> str:

@@ -1,0 +1,134 @@
+"""Paging benchmark: UltravoxClient against a bare httpx2 loop, side by side, one run.
+
+Both read the sandbox's 10,000-message stress stage over a real loopback HTTP
+server at the largest page size the server grants (200). The bare loop does only
+GET + json + cursor extraction (no validation, no models), so the ratio is
+the price of our retries, deadline, size cap and pydantic models.
+
+Run:  .venv/bin/python benchmarks/paging.py [--repetitions 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import statistics
+import time
+import timeit
+from urllib.parse import parse_qs, urlsplit
+
+import anyio
+import httpx2
+from pydantic import SecretStr
+
+from ultravox_calls_mcp.api import Message, UltravoxClient
+from ultravox_calls_mcp.api.paging import WirePage
+from ultravox_calls_mcp.config import Settings
+from ultravox_calls_mcp.sandbox import SANDBOX_API_KEY, create_app, run_loopback
+
+GOAL = 1.3
+PAGE_SIZE = 200  # the sandbox's maximum, as configured below
+
+
+async def read_with_client(base_url: str, call_id: str, stage_id: str) -> int:
+    settings = Settings(api_key=SecretStr(SANDBOX_API_KEY), base_url=base_url)
+    count = 0
+    async with UltravoxClient(settings) as client:
+        async for _message in client.iter_stage_messages(call_id, stage_id, page_size=PAGE_SIZE):
+            count += 1
+    return count
+
+
+async def read_bare(base_url: str, call_id: str, stage_id: str) -> int:
+    path = f"/api/calls/{call_id}/stages/{stage_id}/messages"
+    count = 0
+    cursor: str | None = None
+    async with httpx2.AsyncClient(
+        base_url=base_url, headers={"X-API-Key": SANDBOX_API_KEY}
+    ) as http:
+        while True:
+            params = {"pageSize": str(PAGE_SIZE)}
+            if cursor is not None:
+                params["cursor"] = cursor
+            response = await http.get(path, params=params)
+            response.raise_for_status()
+            body = response.json()
+            count += len(body["results"])
+            if not body.get("next"):
+                return count
+            cursor = parse_qs(urlsplit(body["next"]).query)["cursor"][0]
+
+
+def parse_costs(base_url: str, call_id: str, stage_id: str) -> tuple[float, float]:
+    """Milliseconds to parse one full page: our models vs json.loads, without HTTP."""
+    path = f"/api/calls/{call_id}/stages/{stage_id}/messages"
+    with httpx2.Client(base_url=base_url, headers={"X-API-Key": SANDBOX_API_KEY}) as http:
+        body = http.get(path, params={"pageSize": str(PAGE_SIZE)}).content
+    page_model = WirePage[Message]
+    ours = timeit.timeit(lambda: page_model.model_validate_json(body).to_page(), number=200)
+    bare = timeit.timeit(lambda: json.loads(body), number=200)
+    return ours / 200 * 1000, bare / 200 * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repetitions", type=int, default=7)
+    args = parser.parse_args()
+
+    app = create_app(max_page_size=PAGE_SIZE)
+    notable = app.state.data.notable
+    call_id, stage_id = notable.stress_call_id, notable.stress_stage_id
+    requests = app.state.requests
+
+    ours: list[float] = []
+    bare: list[float] = []
+    with run_loopback(app) as base_url:
+        # One untimed pass each warms imports, validators and the connection path.
+        anyio.run(read_with_client, base_url, call_id, stage_id)
+        anyio.run(read_bare, base_url, call_id, stage_id)
+
+        before = len(requests)
+        total = anyio.run(read_with_client, base_url, call_id, stage_id)
+        our_requests = len(requests) - before
+        expected = math.ceil(total / PAGE_SIZE)
+
+        for _ in range(args.repetitions):
+            started = time.perf_counter()
+            anyio.run(read_with_client, base_url, call_id, stage_id)
+            ours.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            bare_total = anyio.run(read_bare, base_url, call_id, stage_id)
+            bare.append(time.perf_counter() - started)
+        parse_ours, parse_bare = parse_costs(base_url, call_id, stage_id)
+
+    ratio = statistics.median(ours) / statistics.median(bare)
+    print(
+        f"machine: {platform.python_implementation()} {platform.python_version()}, "
+        f"{os.cpu_count()} cores, {platform.machine()}"
+    )
+    print(f"messages read: {total} (bare loop: {bare_total}), page size: {PAGE_SIZE}")
+    print(
+        f"requests by our client: {our_requests} (ceil({total}/{PAGE_SIZE}) = {expected}) "
+        f"{'OK' if our_requests == expected else 'MISMATCH'}"
+    )
+    print(
+        f"median over {args.repetitions} alternating runs: client "
+        f"{statistics.median(ours) * 1000:.1f} ms, bare httpx2 "
+        f"{statistics.median(bare) * 1000:.1f} ms"
+    )
+    print(
+        f"ratio client/bare: {ratio:.2f}x (goal <= {GOAL}x) {'OK' if ratio <= GOAL else 'MISSED'}"
+    )
+    print(
+        f"parse only, one {PAGE_SIZE}-message page: models {parse_ours:.2f} ms, "
+        f"json.loads {parse_bare:.2f} ms ({parse_ours / parse_bare:.2f}x)"
+    )
+    if our_requests != expected or total != bare_total:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,345 @@
+"""UltravoxClient: read-only access to calls, stages, messages, events, tools and agents.
+
+One ``httpx2.AsyncClient`` per client; GET only; redirects never followed;
+ids validated and written canonically before a request is built; every
+logical request bounded by ``settings.request_deadline`` (retries, backoff
+and body included); bodies streamed under ``settings.max_response_bytes``.
+"""
+
+from __future__ import annotations
+
+import random as _random
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from types import TracebackType
+from typing import Final, Literal, Self, TypeVar
+
+import anyio
+import httpx2
+from pydantic import TypeAdapter
+
+from ..config import Settings
+from .errors import InvalidRequestError
+from .filters import CallFilters
+from .ids import canonical_uuid, check_choice, check_cursor, check_page_size, check_token
+from .models import Account, Agent, Call, CallEvent, CallStage, CallTool, Message
+from .paging import Page, WirePage, iterate_items, iterate_pages
+from .retry import RetryPolicy
+from .transport import BASE_HINT, ApiTransport, Sleep, parse_body
+
+MessageMode = Literal["in_call", "last_stage"]
+Severity = Literal["debug", "info", "warning", "error"]
+
+T = TypeVar("T")
+
+_MODES: Final = ("in_call", "last_stage")
+_SEVERITIES: Final = ("debug", "info", "warning", "error")
+_EVENT_TYPE = re.compile(r"[A-Za-z0-9_.\-]{1,100}")
+_AGENT_SEARCH = re.compile(r"[^\x00-\x1f\x7f]{1,500}")
+
+# Parametrised once: pydantic builds each validator a single time, here.
+_CallPage = WirePage[Call]
+_StagePage = WirePage[CallStage]
+_MessagePage = WirePage[Message]
+_EventPage = WirePage[CallEvent]
+_AgentPage = WirePage[Agent]
+_TOOLS = TypeAdapter(list[CallTool])
+
+_CALL_HINT: Final = "list_calls shows recent call ids."
+_STAGE_HINT: Final = "list_call_stages shows the stage ids of a call."
+_AGENT_HINT: Final = "list_agents shows agent ids."
+
+
+class UltravoxClient:
+    """Async, read-only Ultravox API client. Use as ``async with UltravoxClient(...) as c``."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        transport: httpx2.AsyncBaseTransport | None = None,
+        retry_policy: RetryPolicy | None = None,
+        sleep: Sleep = anyio.sleep,
+        random: Callable[[], float] = _random.random,
+    ) -> None:
+        self._settings = settings
+        self._api = ApiTransport(
+            settings, transport=transport, retry_policy=retry_policy, sleep=sleep, random=random
+        )
+
+    def __repr__(self) -> str:
+        return f"UltravoxClient(base_url={self._api.origin!r})"
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._api.aclose()
+
+    # -- calls ---------------------------------------------------------------------------
+
+    async def list_calls(
+        self,
+        filters: CallFilters | None = None,
+        *,
+        cursor: str | None = None,
+        page_size: int | None = None,
+    ) -> Page[Call]:
+        if filters is not None and not isinstance(filters, CallFilters):
+            raise InvalidRequestError("filters must be a CallFilters object.")
+        query = filters.to_query() if filters is not None else []
+        return await self._page("/api/calls", query, cursor, page_size, _CallPage, "call list")
+
+    def iter_call_pages(
+        self,
+        filters: CallFilters | None = None,
+        *,
+        page_size: int | None = None,
+        start_cursor: str | None = None,
+    ) -> AsyncIterator[Page[Call]]:
+        check_page_size(page_size, self._settings.page_size)
+        return self.iter_pages(
+            lambda c: self.list_calls(filters, cursor=c, page_size=page_size),
+            start_cursor=start_cursor,
+        )
+
+    def iter_calls(
+        self,
+        filters: CallFilters | None = None,
+        *,
+        page_size: int | None = None,
+        start_cursor: str | None = None,
+    ) -> AsyncIterator[Call]:
+        pages = self.iter_call_pages(filters, page_size=page_size, start_cursor=start_cursor)
+        return iterate_items(pages)
+
+    async def get_call(self, call_id: str) -> Call:
+        cid = canonical_uuid(call_id, name="call_id")
+        body = await self._api.get(f"/api/calls/{cid}", (), f"call {cid}", _CALL_HINT)
+        return parse_body(body, Call.model_validate_json, f"call {cid}")
+
+    async def list_call_messages(
+        self,
+        call_id: str,
+        *,
+        mode: MessageMode = "in_call",
+        cursor: str | None = None,
+        page_size: int | None = None,
+    ) -> Page[Message]:
+        cid = canonical_uuid(call_id, name="call_id")
+        check_choice(mode, name="mode", choices=_MODES)
+        path = f"/api/calls/{cid}/messages"
+        return await self._page(
+            path, [("mode", mode)], cursor, page_size, _MessagePage, f"call {cid}", _CALL_HINT
+        )
+
+    def iter_call_messages(
+        self,
+        call_id: str,
+        *,
+        mode: MessageMode = "in_call",
+        page_size: int | None = None,
+        start_cursor: str | None = None,
+    ) -> AsyncIterator[Message]:
+        cid = canonical_uuid(call_id, name="call_id")
+        check_choice(mode, name="mode", choices=_MODES)
+        check_page_size(page_size, self._settings.page_size)
+        return iterate_items(
+            self.iter_pages(
+                lambda c: self.list_call_messages(cid, mode=mode, cursor=c, page_size=page_size),
+                start_cursor=start_cursor,
+            )
+        )
+
+    # -- stages --------------------------------------------------------------------------
+
+    async def list_call_stages(
+        self, call_id: str, *, cursor: str | None = None, page_size: int | None = None
+    ) -> Page[CallStage]:
+        cid = canonical_uuid(call_id, name="call_id")
+        path = f"/api/calls/{cid}/stages"
+        return await self._page(path, [], cursor, page_size, _StagePage, f"call {cid}", _CALL_HINT)
+
+    def iter_call_stages(
+        self, call_id: str, *, page_size: int | None = None, start_cursor: str | None = None
+    ) -> AsyncIterator[CallStage]:
+        cid = canonical_uuid(call_id, name="call_id")
+        check_page_size(page_size, self._settings.page_size)
+        return iterate_items(
+            self.iter_pages(
+                lambda c: self.list_call_stages(cid, cursor=c, page_size=page_size),
+                start_cursor=start_cursor,
+            )
+        )
+
+    async def get_call_stage(self, call_id: str, call_stage_id: str) -> CallStage:
+        cid = canonical_uuid(call_id, name="call_id")
+        sid = canonical_uuid(call_stage_id, name="call_stage_id")
+        subject = f"stage {sid} of call {cid}"
+        body = await self._api.get(f"/api/calls/{cid}/stages/{sid}", (), subject, _STAGE_HINT)
+        return parse_body(body, CallStage.model_validate_json, subject)
+
+    async def list_stage_messages(
+        self,
+        call_id: str,
+        call_stage_id: str,
+        *,
+        cursor: str | None = None,
+        page_size: int | None = None,
+    ) -> Page[Message]:
+        cid = canonical_uuid(call_id, name="call_id")
+        sid = canonical_uuid(call_stage_id, name="call_stage_id")
+        path = f"/api/calls/{cid}/stages/{sid}/messages"
+        subject = f"stage {sid} of call {cid}"
+        return await self._page(path, [], cursor, page_size, _MessagePage, subject, _STAGE_HINT)
+
+    def iter_stage_messages(
+        self,
+        call_id: str,
+        call_stage_id: str,
+        *,
+        page_size: int | None = None,
+        start_cursor: str | None = None,
+    ) -> AsyncIterator[Message]:
+        cid = canonical_uuid(call_id, name="call_id")
+        sid = canonical_uuid(call_stage_id, name="call_stage_id")
+        check_page_size(page_size, self._settings.page_size)
+        return iterate_items(
+            self.iter_pages(
+                lambda c: self.list_stage_messages(cid, sid, cursor=c, page_size=page_size),
+                start_cursor=start_cursor,
+            )
+        )
+
+    # -- events and tools ----------------------------------------------------------------
+
+    async def list_call_events(
+        self,
+        call_id: str,
+        *,
+        minimum_severity: Severity | None = None,
+        event_type: str | None = None,
+        cursor: str | None = None,
+        page_size: int | None = None,
+    ) -> Page[CallEvent]:
+        cid = canonical_uuid(call_id, name="call_id")
+        query: list[tuple[str, str]] = []
+        if minimum_severity is not None:
+            check_choice(minimum_severity, name="minimum_severity", choices=_SEVERITIES)
+            query.append(("minimum_severity", minimum_severity))
+        if check_token(event_type, name="event_type", pattern=_EVENT_TYPE) is not None:
+            query.append(("type", event_type))  # type: ignore[arg-type]  # checked just above
+        path = f"/api/calls/{cid}/events"
+        return await self._page(
+            path, query, cursor, page_size, _EventPage, f"call {cid}", _CALL_HINT
+        )
+
+    def iter_call_events(
+        self,
+        call_id: str,
+        *,
+        minimum_severity: Severity | None = None,
+        event_type: str | None = None,
+        page_size: int | None = None,
+        start_cursor: str | None = None,
+    ) -> AsyncIterator[CallEvent]:
+        cid = canonical_uuid(call_id, name="call_id")
+        check_page_size(page_size, self._settings.page_size)
+        return iterate_items(
+            self.iter_pages(
+                lambda c: self.list_call_events(
+                    cid,
+                    minimum_severity=minimum_severity,
+                    event_type=event_type,
+                    cursor=c,
+                    page_size=page_size,
+                ),
+                start_cursor=start_cursor,
+            )
+        )
+
+    async def list_call_tools(self, call_id: str) -> list[CallTool]:
+        cid = canonical_uuid(call_id, name="call_id")
+        body = await self._api.get(f"/api/calls/{cid}/tools", (), f"call {cid}", _CALL_HINT)
+        return parse_body(body, _TOOLS.validate_json, f"tools of call {cid}")
+
+    async def list_stage_tools(self, call_id: str, call_stage_id: str) -> list[CallTool]:
+        cid = canonical_uuid(call_id, name="call_id")
+        sid = canonical_uuid(call_stage_id, name="call_stage_id")
+        subject = f"stage {sid} of call {cid}"
+        body = await self._api.get(f"/api/calls/{cid}/stages/{sid}/tools", (), subject, _STAGE_HINT)
+        return parse_body(body, _TOOLS.validate_json, subject)
+
+    # -- agents and account --------------------------------------------------------------
+
+    async def list_agents(
+        self, *, search: str | None = None, cursor: str | None = None, page_size: int | None = None
+    ) -> Page[Agent]:
+        query: list[tuple[str, str]] = []
+        if search is not None:
+            if not isinstance(search, str) or not _AGENT_SEARCH.fullmatch(search):
+                raise InvalidRequestError("search must be plain text of 1 to 500 characters.")
+            query.append(("search", search))
+        return await self._page("/api/agents", query, cursor, page_size, _AgentPage, "agent list")
+
+    def iter_agents(
+        self,
+        *,
+        search: str | None = None,
+        page_size: int | None = None,
+        start_cursor: str | None = None,
+    ) -> AsyncIterator[Agent]:
+        check_page_size(page_size, self._settings.page_size)
+        return iterate_items(
+            self.iter_pages(
+                lambda c: self.list_agents(search=search, cursor=c, page_size=page_size),
+                start_cursor=start_cursor,
+            )
+        )
+
+    async def get_agent(self, agent_id: str) -> Agent:
+        aid = canonical_uuid(agent_id, name="agent_id")
+        body = await self._api.get(f"/api/agents/{aid}", (), f"agent {aid}", _AGENT_HINT)
+        return parse_body(body, Agent.model_validate_json, f"agent {aid}")
+
+    async def get_account(self) -> Account:
+        """The key's account; a cheap way to check that a key works."""
+        body = await self._api.get("/api/accounts/me", (), "account", BASE_HINT)
+        return parse_body(body, Account.model_validate_json, "account")
+
+    # -- paging and requests -------------------------------------------------------------
+
+    def iter_pages(
+        self,
+        fetch: Callable[[str | None], Awaitable[Page[T]]],
+        *,
+        start_cursor: str | None = None,
+    ) -> AsyncIterator[Page[T]]:
+        """Walk any list lazily from ``start_cursor``, guarded by ``settings.max_pages``."""
+        check_cursor(start_cursor)
+        return iterate_pages(fetch, max_pages=self._settings.max_pages, start_cursor=start_cursor)
+
+    async def _page(
+        self,
+        path: str,
+        query: Sequence[tuple[str, str]],
+        cursor: str | None,
+        page_size: int | None,
+        model: type[WirePage[T]],
+        subject: str,
+        hint: str = BASE_HINT,
+    ) -> Page[T]:
+        size = check_page_size(page_size, self._settings.page_size)
+        params = [*query, ("pageSize", str(size))]
+        if check_cursor(cursor) is not None:
+            params.append(("cursor", cursor))  # type: ignore[arg-type]  # checked just above
+        body = await self._api.get(path, params, subject, hint)
+        return parse_body(body, model.model_validate_json, subject).to_page()

@@ -1,0 +1,49 @@
+"""Parameter types shared by the tools: each one describes itself to the model."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+# Upper bound the API is asked for per page; it may clamp lower, and we say so.
+MAX_PAGE_SIZE = 200
+
+CallId = Annotated[
+    str,
+    Field(description="Call id (a UUID), e.g. from list_calls.", max_length=64),
+]
+StageId = Annotated[
+    str,
+    Field(description="Call stage id (a UUID), from list_call_stages.", max_length=64),
+]
+AgentId = Annotated[
+    str,
+    Field(description="Agent id (a UUID), from list_agents.", max_length=64),
+]
+Cursor = Annotated[
+    str | None,
+    Field(
+        description="Continuation cursor exactly as printed by a previous result "
+        "('next cursor: …'). Omit to start from the beginning.",
+        max_length=2_000,
+    ),
+]
+PageSize = Annotated[
+    int | None,
+    Field(
+        description=f"Rows per page, 1–{MAX_PAGE_SIZE}. Omit for the default. "
+        "The result is also cut to fit the character budget, with a cursor to read on.",
+        ge=1,
+        le=MAX_PAGE_SIZE,
+    ),
+]
+MaxChars = Annotated[
+    int | None,
+    Field(
+        description="Character budget for this result (default: the server's budget, "
+        "about 24,000). Lower it for a quick look; raise it to read more at once.",
+        ge=2_000,
+        le=200_000,
+    ),
+]

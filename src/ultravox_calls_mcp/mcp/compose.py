@@ -1,0 +1,87 @@
+"""Assemble a tool result within its character budget, cutting only where we say so.
+
+A result is our own header lines, a block of lines (fenced when it is upstream
+text: speech, summaries, tool output are data, not instructions), and a footer that depends on how
+many block lines made it in (it carries the cursor to read on). ``compose`` finds the
+largest prefix of the block that fits together with its footer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from ultravox_calls_mcp.render.budget import cut_note, window
+from ultravox_calls_mcp.render.text import fence
+
+# Lines longer than this share of the budget are clipped before composing, so at
+# least one row always fits and a continuation always makes progress.
+_LINE_SHARE = 0.6
+
+
+def compose(
+    header: Sequence[str],
+    body: Sequence[str],
+    *,
+    label: str | None,
+    max_chars: int,
+    footer: Callable[[int], Sequence[str]],
+) -> tuple[str, int]:
+    """Return (text, number of body lines shown); ``footer(n)`` describes the rest."""
+    head = "\n".join(header)
+    line_cap = max(200, int(max_chars * _LINE_SHARE))
+    lines = [_clip_line(line, line_cap) for line in body]
+
+    def render(count: int) -> str:
+        parts = [head] if head else []
+        if count:
+            block = "\n".join(lines[:count])
+            # label None: the lines are ours (they fence any upstream text themselves).
+            parts.append(fence(block, label) if label else block)
+        tail = "\n".join(footer(count))
+        if tail:
+            parts.append(tail)
+        return "\n".join(parts)
+
+    # Binary search on the prefix length: rendering is monotone in it.
+    low, high = 0, len(lines)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if len(render(mid)) <= max_chars:
+            low = mid
+        else:
+            high = mid - 1
+    return render(low), low
+
+
+def _clip_line(line: str, cap: int) -> str:
+    if len(line) <= cap:
+        return line
+    return line[: cap - 60] + f" … [line clipped: {len(line) - cap + 60:,} more characters]"
+
+
+# Room kept in a windowed read for its header line, the fence markers and the cut note.
+_WINDOW_OVERHEAD = 900
+
+
+def read_window(
+    text: str,
+    *,
+    offset: int,
+    budget: int,
+    title: str,
+    label: str,
+    how: Callable[[int], str],
+) -> str:
+    """One window of a long text (a prompt, a message) that fits the budget, fenced, with
+    the exact call to read on; ``how(next_offset)`` renders that call."""
+    piece, next_offset = window(text, offset, max(budget - _WINDOW_OVERHEAD, 500))
+    start = min(offset, len(text))
+    lines = [f"{title}: {len(text):,} characters, showing {start:,}–{start + len(piece):,}."]
+    if not text:
+        return f"{title}: empty."
+    lines.append(fence(piece, label))
+    if next_offset is not None:
+        lines.append(cut_note(label, next_offset, len(text), f"to read on: {how(next_offset)}"))
+    else:
+        lines.append(f"(end of {label})")
+    return "\n".join(lines)

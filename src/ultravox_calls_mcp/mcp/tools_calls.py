@@ -1,0 +1,262 @@
+"""Tools over calls: list_calls and get_call."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from mcp.server import MCPServer
+from mcp.server.mcpserver import Context
+from mcp.types import CallToolResult, TextContent
+from pydantic import BaseModel, Field
+
+from ultravox_calls_mcp.api.filters import CallFilters
+from ultravox_calls_mcp.api.models import Call
+from ultravox_calls_mcp.api.paging import Page
+from ultravox_calls_mcp.mcp.args import CallId, Cursor, MaxChars, PageSize
+from ultravox_calls_mcp.mcp.compose import compose
+from ultravox_calls_mcp.mcp.errors import tool_errors
+from ultravox_calls_mcp.mcp.pages import PageView, read_page
+from ultravox_calls_mcp.mcp.server import AppState, app_state
+from ultravox_calls_mcp.mcp.tool_meta import READ_ONLY
+from ultravox_calls_mcp.render.calls import call_detail_lines, call_duration_seconds, call_row
+from ultravox_calls_mcp.render.fmt import iso, plain
+
+SortOrder = Literal["-created", "created"]
+
+
+@tool_errors
+async def list_calls(
+    ctx: Context,
+    search: Annotated[
+        str | None,
+        Field(
+            description="Text to look for in calls (as the Ultravox dashboard search does).",
+            max_length=500,
+        ),
+    ] = None,
+    from_date: Annotated[
+        str | None,
+        Field(
+            description="Earliest creation time, ISO 8601: '2026-11-01' or "
+            "'2026-11-01T09:00:00Z'. A bare date means midnight UTC.",
+            max_length=40,
+        ),
+    ] = None,
+    to_date: Annotated[
+        str | None,
+        Field(
+            description="Latest creation time, ISO 8601. A bare date includes that whole day.",
+            max_length=40,
+        ),
+    ] = None,
+    time_of_day_start: Annotated[
+        str | None,
+        Field(
+            description="Only calls created at or after this time of day (UTC), 'HH:MM' or "
+            "'HH:MM:SS', whatever the date.",
+            max_length=15,
+        ),
+    ] = None,
+    time_of_day_end: Annotated[
+        str | None,
+        Field(description="Only calls created at or before this time of day (UTC).", max_length=15),
+    ] = None,
+    min_duration_seconds: Annotated[
+        float | None, Field(description="Only calls lasting at least this many seconds.", ge=0)
+    ] = None,
+    max_duration_seconds: Annotated[
+        float | None, Field(description="Only calls lasting at most this many seconds.", ge=0)
+    ] = None,
+    metadata: Annotated[
+        dict[str, str] | None,
+        Field(
+            description="Only calls whose metadata has all these key/value pairs, "
+            'e.g. {"campaign": "spring"}.',
+            max_length=20,
+        ),
+    ] = None,
+    voice_id: Annotated[
+        str | None, Field(description="Only calls using this voice (UUID).", max_length=64)
+    ] = None,
+    agent_ids: Annotated[
+        list[str] | None,
+        Field(description="Only calls of these agents (UUIDs, from list_agents).", max_length=50),
+    ] = None,
+    sort: Annotated[
+        SortOrder,
+        Field(description="'-created' lists newest first (default); 'created' oldest first."),
+    ] = "-created",
+    page_size: PageSize = None,
+    cursor: Cursor = None,
+    max_chars: MaxChars = None,
+) -> Annotated[CallToolResult, CallList]:
+    """List calls, newest first, one compact row each: id, created, duration, end reason,
+    agent and a short summary. Filters narrow by date, time of day, duration, metadata,
+    voice, agent or text. Says how many calls match in total and gives a cursor for more."""
+    state = app_state(ctx)
+    filters = _filters(
+        search=search,
+        from_date=from_date,
+        to_date=to_date,
+        time_of_day_start=time_of_day_start,
+        time_of_day_end=time_of_day_end,
+        min_duration_seconds=min_duration_seconds,
+        max_duration_seconds=max_duration_seconds,
+        metadata=metadata,
+        voice_id=voice_id,
+        agent_ids=agent_ids,
+        sort=sort,
+    )
+    size = page_size or min(state.settings.page_size, 50)
+
+    async def fetch(upstream: str | None) -> Page[Call]:
+        return await state.client.list_calls(filters, cursor=upstream, page_size=size)
+
+    view = await read_page(fetch, kind="calls", tool="list_calls", cursor=cursor)
+    rows = [call_row(call) for call in view.rows]
+    order = "newest first" if sort == "-created" else "oldest first"
+    described = _describe_filters(filters)
+    budget = max_chars or state.settings.max_chars
+    how = "list_calls with the same filters"
+
+    def header(shown: int) -> list[str]:
+        lines = [f"{view.range_line('calls', shown)} ({order})"]
+        if described:
+            lines.append(f"filters: {described}")
+        return lines
+
+    # Text and its structured copy share the budget: find the most rows whose text fits
+    # next to their structured copy (both grow with the row count).
+    def attempt(count: int) -> tuple[str, CallList] | None:
+        structured = _structured(view, count)
+        room = budget - len(structured.model_dump_json(by_alias=True))
+        text, shown = compose(
+            header(count),
+            rows[:count],
+            label="call summaries",
+            max_chars=room,
+            footer=lambda n: view.footer(n, how=how),
+        )
+        return (text, structured) if shown == count and len(text) <= room else None
+
+    low, high = 0, len(rows)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if attempt(mid) is None:
+            high = mid - 1
+        else:
+            low = mid
+    fitted = attempt(low)
+    assert fitted is not None  # zero rows: a header and a cursor always fit
+    text, structured = fitted
+    return CallToolResult(
+        content=[TextContent(type="text", text=text)],
+        structured_content=structured.model_dump(mode="json", by_alias=True),
+    )
+
+
+class CallListRow(BaseModel):
+    """One call, as data for agent workflows (the text rows add the summary)."""
+
+    call_id: str
+    created: str | None
+    duration_seconds: float | None
+    end_reason: str | None
+    live: bool
+    agent_id: str | None
+    agent_name: str | None
+
+
+class CallList(BaseModel):
+    calls: list[CallListRow]
+    total: int | None = Field(description="Calls matching the filters, across all pages.")
+    next_cursor: str | None = Field(description="Pass as cursor to continue; null at the end.")
+
+
+def _structured(view: PageView[Call], count: int) -> CallList:
+    calls = [
+        CallListRow(
+            call_id=call.call_id,
+            created=iso(call.created),
+            duration_seconds=None if call.is_live else _rounded(call_duration_seconds(call)),
+            end_reason=plain(call.end_reason, 40),
+            live=call.is_live,
+            agent_id=plain(call.agent_id or (call.agent.agent_id if call.agent else None), 64),
+            agent_name=plain(call.agent.name if call.agent else None, 60),
+        )
+        for call in view.rows[:count]
+    ]
+    return CallList(calls=calls, total=view.page.total, next_cursor=view.next_cursor(count))
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _filters(**values: object) -> CallFilters:
+    """Tool argument names → CallFilters; bad values raise InvalidRequestError (our words)."""
+    raw = {k: v for k, v in values.items() if v not in (None, "", [], {})}
+    renames = {"min_duration_seconds": "duration_min", "max_duration_seconds": "duration_max"}
+    raw = {renames.get(k, k): v for k, v in raw.items()}
+    if raw.get("sort") == "-created":
+        del raw["sort"]  # the API's own default; keeps the query (and cache keys) minimal
+    return CallFilters.parse(**raw)
+
+
+def _describe_filters(filters: CallFilters) -> str:
+    parts = []
+    for key, value in filters.model_dump(exclude_none=True, exclude_defaults=True).items():
+        if value in ([], {}):
+            continue
+        parts.append(f"{key}={value}")
+    return ", ".join(parts)
+
+
+@tool_errors
+async def get_call(ctx: Context, call_id: CallId, max_chars: MaxChars = None) -> str:
+    """One call in detail: timing, end reason, billing, medium (secrets redacted), model,
+    voice, temperature, first speaker, summary, metadata and a digest of the system
+    prompt, with pointers to its transcript, stages, tools and event log."""
+    state = app_state(ctx)
+    call = await state.client.get_call(call_id)
+    return render_call(call, max_chars or state.settings.max_chars)
+
+
+def render_call(call: Call, budget: int) -> str:
+    cid = call.call_id
+    detail = call_detail_lines(
+        call,
+        prompt_read_hint=(
+            f'get_call_stage(call_id="{cid}", call_stage_id=<stage>, field="system_prompt") '
+            "reads a stage's prompt whole; list_call_stages gives the stage ids"
+        ),
+    )
+    pointers = [
+        "read on:",
+        f'- transcript of every stage: get_call_transcript(call_id="{cid}") '
+        f"or resource ultravox://calls/{cid}/transcript",
+        f'- stages and what changed between them: list_call_stages(call_id="{cid}")',
+        f'- event log: list_call_events(call_id="{cid}")',
+        f'- tools available: list_call_tools(call_id="{cid}")',
+    ]
+    text, _ = compose(
+        [f"Call {cid}"],
+        detail,
+        label=None,  # the detail lines fence their upstream parts themselves
+        max_chars=budget,
+        footer=lambda n: (
+            pointers
+            if n == len(detail)
+            else [
+                f"[cut: {len(detail) - n} detail lines left out to fit the budget; "
+                f"raise max_chars to see them]",
+                *pointers,
+            ]
+        ),
+    )
+    return text
+
+
+def register(server: MCPServer[AppState]) -> None:
+    server.add_tool(list_calls, title="List calls", annotations=READ_ONLY)
+    server.add_tool(get_call, title="Get call", annotations=READ_ONLY, structured_output=False)

@@ -1,0 +1,268 @@
+"""Tools over messages: the whole-call transcript and one stage's messages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Annotated, Literal
+
+from mcp.server import MCPServer
+from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import Field
+
+from ultravox_calls_mcp.api.models import CallStage, Message
+from ultravox_calls_mcp.api.paging import Page
+from ultravox_calls_mcp.mcp import cursors
+from ultravox_calls_mcp.mcp.args import CallId, Cursor, MaxChars, PageSize, StageId
+from ultravox_calls_mcp.mcp.compose import compose, read_window
+from ultravox_calls_mcp.mcp.errors import tool_errors
+from ultravox_calls_mcp.mcp.reading import Batch, read_messages
+from ultravox_calls_mcp.mcp.server import AppState, app_state
+from ultravox_calls_mcp.mcp.tool_meta import READ_ONLY
+from ultravox_calls_mcp.render.budget import cut_note
+from ultravox_calls_mcp.render.transcript import (
+    MoreHint,
+    message_text,
+    stage_boundary,
+    transcript_lines,
+)
+
+Role = Literal["user", "agent", "tool_call", "tool_result"]
+_WIRE_ROLES: dict[str, str] = {
+    "user": "MESSAGE_ROLE_USER",
+    "agent": "MESSAGE_ROLE_AGENT",
+    "tool_call": "MESSAGE_ROLE_TOOL_CALL",
+    "tool_result": "MESSAGE_ROLE_TOOL_RESULT",
+}
+# One message's text is shown up to this many characters in a transcript line;
+# the rest is one call away (message_index + text_offset).
+MESSAGE_TEXT_CHARS = 2_000
+
+
+def _more_hint(call_id: str, stage_id: str | None) -> MoreHint:
+    def hint(message: Message, shown: int) -> str:
+        total = len(message_text(message))
+        return cut_note(
+            "this message",
+            shown,
+            total,
+            f'get_stage_messages(call_id="{call_id}", '
+            f'call_stage_id="{stage_id or message.call_stage_id}", '
+            f"message_index={message.call_stage_message_index}, text_offset={shown})",
+        )
+
+    return hint
+
+
+@tool_errors
+async def get_call_transcript(
+    ctx: Context,
+    call_id: CallId,
+    cursor: Cursor = None,
+    max_chars: MaxChars = None,
+) -> str:
+    """The whole call's transcript across ALL stages, in order, with each stage boundary
+    marked (a call that changed stage mid-way keeps its earlier stages here). Tool calls
+    are paired with their results; failed tools show their error. Long transcripts end
+    with a cursor to read on."""
+    state = app_state(ctx)
+    budget = max_chars or state.settings.max_chars
+    client = state.client
+    stages = [stage async for stage in client.iter_call_stages(call_id)]
+    start = cursors.decode("transcript", cursor, tool="get_call_transcript")
+
+    async def fetch(upstream: str | None) -> Page[Message]:
+        return await client.list_call_messages(
+            call_id, mode="in_call", cursor=upstream, page_size=state.settings.page_size
+        )
+
+    batch = await read_messages(fetch, start, budget=budget, max_pages=state.settings.max_pages)
+    entries = _entries(batch, stages, start, hint=_more_hint(call_id, None))
+    header = [
+        f"Transcript of call {call_id}: {len(stages)} stage(s), "
+        f"{_count(batch.total)} messages across all stages, in order."
+    ]
+    if start.extra:
+        header.append(f"(continuing from message {start.extra + 1:,})")
+    how = f'get_call_transcript(call_id="{call_id}", cursor="{{}}")'
+    return _finish(header, entries, batch, budget, kind="transcript", how=how, noun="messages")
+
+
+def _count(total: int | None) -> str:
+    return f"{total:,}" if total is not None else "an unknown number of"
+
+
+def _entries(
+    batch: Batch,
+    stages: Sequence[CallStage],
+    start: cursors.Position,
+    *,
+    hint: MoreHint,
+    roles: set[str] | None = None,
+) -> list[tuple[str, cursors.Position]]:
+    """Lines to show, each with the position to resume from if it is cut."""
+    numbers = {stage.call_stage_id: n for n, stage in enumerate(stages, start=1)}
+    by_id = {stage.call_stage_id: stage for stage in stages}
+    kept = [loc for loc in batch.messages if roles is None or (loc.message.role or "") in roles]
+    lines = transcript_lines(
+        [loc.message for loc in kept], max_text_chars=MESSAGE_TEXT_CHARS, more_hint=hint
+    )
+    entries: list[tuple[str, cursors.Position]] = []
+    current = start.mark
+    first = True
+    for loc, line in zip(kept, lines, strict=True):
+        sid = loc.message.call_stage_id
+        resume = replace(loc.before, mark=current)
+        if sid and (sid != current or (first and start.extra)):
+            continuing = sid == current
+            marker = stage_boundary(
+                numbers.get(sid, 0),
+                by_id.get(sid),
+                sid,
+                loc.message.call_stage_message_index if continuing else None,
+                total=len(stages) or None,
+            )
+            entries.append((marker, resume))
+            current = sid
+        first = False
+        entries.append((line, resume))
+    return entries
+
+
+def _finish(
+    header: list[str],
+    entries: list[tuple[str, cursors.Position]],
+    batch: Batch,
+    budget: int,
+    *,
+    kind: str,
+    how: str,
+    noun: str,
+) -> str:
+    def footer(shown: int) -> list[str]:
+        if shown < len(entries):
+            resume = entries[shown][1]
+        elif batch.after is not None:
+            resume = batch.after
+        else:
+            return [f"(end of {noun})"]
+        token = cursors.encode(kind, resume)
+        left = ""
+        if batch.total is not None:
+            left = f"{max(batch.total - resume.extra, 0):,} more {noun} · "
+        return [f'[cut: {left}next cursor: "{token}" — call {how.format(token)} to read on]']
+
+    text, _ = compose(
+        header,
+        [line for line, _ in entries],
+        label="transcript",
+        max_chars=budget,
+        footer=footer,
+    )
+    return text
+
+
+@tool_errors
+async def get_stage_messages(
+    ctx: Context,
+    call_id: CallId,
+    call_stage_id: StageId,
+    roles: Annotated[
+        list[Role] | None,
+        Field(description='Only these roles, e.g. ["user"] for what callers said. Default: all.'),
+    ] = None,
+    message_index: Annotated[
+        int | None,
+        Field(
+            description="Read ONE message whole (its callStageMessageIndex, the [n] of a "
+            "transcript line), windowed by text_offset.",
+            ge=0,
+        ),
+    ] = None,
+    text_offset: Annotated[
+        int, Field(description="With message_index: character offset to start reading at.", ge=0)
+    ] = 0,
+    page_size: PageSize = None,
+    cursor: Cursor = None,
+    max_chars: MaxChars = None,
+) -> str:
+    """One stage's messages as compact transcript lines: [index] time role: text. Tool calls
+    show their arguments and are paired with their results by invocation id; failed tool
+    calls show errorDetails. Filter by role; read one long message whole with
+    message_index and text_offset."""
+    state = app_state(ctx)
+    budget = max_chars or state.settings.max_chars
+    client = state.client
+    if message_index is not None:
+        return await _one_message(state, call_id, call_stage_id, message_index, text_offset, budget)
+    stage = await client.get_call_stage(call_id, call_stage_id)
+    start = cursors.decode("stage-messages", cursor, tool="get_stage_messages")
+    size = page_size or state.settings.page_size
+
+    async def fetch(upstream: str | None) -> Page[Message]:
+        return await client.list_stage_messages(
+            call_id, call_stage_id, cursor=upstream, page_size=size
+        )
+
+    batch = await read_messages(fetch, start, budget=budget, max_pages=state.settings.max_pages)
+    wanted = {_WIRE_ROLES[r] for r in roles} if roles else None
+    entries = [
+        (line, pos)
+        for line, pos in _entries(
+            batch,
+            [stage],
+            replace(start, mark=call_stage_id),
+            hint=_more_hint(call_id, call_stage_id),
+            roles=wanted,
+        )
+    ]
+    header = [f"Messages of stage {call_stage_id} (call {call_id}): {_count(batch.total)} in all."]
+    if roles:
+        header.append(f"showing roles: {', '.join(roles)} (other messages skipped, not lost)")
+    if start.extra:
+        header.append(f"(continuing from message {start.extra + 1:,})")
+    role_arg = f", roles={list(roles)!r}".replace("'", '"') if roles else ""
+    how = (
+        f'get_stage_messages(call_id="{call_id}", call_stage_id="{call_stage_id}"'
+        f'{role_arg}, cursor="{{}}")'
+    )
+    return _finish(header, entries, batch, budget, kind="stage-messages", how=how, noun="messages")
+
+
+async def _one_message(
+    state: AppState, call_id: str, stage_id: str, index: int, offset: int, budget: int
+) -> str:
+    found: Message | None = None
+    async for message in state.client.iter_stage_messages(call_id, stage_id):
+        if message.call_stage_message_index == index:
+            found = message
+            break
+    if found is None:
+        raise ToolError(
+            f"Stage {stage_id} has no message with index {index}; "
+            f'get_stage_messages(call_id="{call_id}", call_stage_id="{stage_id}") lists them.'
+        )
+    role = (found.role or "").removeprefix("MESSAGE_ROLE_")
+    where = f'call_id="{call_id}", call_stage_id="{stage_id}", message_index={index}'
+    return read_window(
+        # The same cleaned, redacted text transcript lines clip, so offsets agree.
+        message_text(found),
+        offset=offset,
+        budget=budget,
+        title=f"Message [{index}] of stage {stage_id} ({role})",
+        label="message",
+        how=lambda at: f"get_stage_messages({where}, text_offset={at})",
+    )
+
+
+def register(server: MCPServer[AppState]) -> None:
+    server.add_tool(
+        get_call_transcript,
+        title="Whole-call transcript",
+        annotations=READ_ONLY,
+        structured_output=False,
+    )
+    server.add_tool(
+        get_stage_messages, title="Stage messages", annotations=READ_ONLY, structured_output=False
+    )

@@ -1,0 +1,30 @@
+"""A faithful fake of the Ultravox REST API, built from its OpenAPI schema.
+
+Used by the tests and by ``--sandbox``. It imports nothing from the client or render
+layers: it is an independent witness, so a misreading of the API in our models cannot
+hide in a fake that shares it.
+
+    app = create_app()                      # generate_dataset(seed=7), fresh Faults
+    with run_loopback(app) as base_url:     # real HTTP on 127.0.0.1
+        ...
+"""
+
+from .app import SANDBOX_API_KEY, RecordedRequest, RequestLog, create_app
+from .data import SandboxData, generate_dataset
+from .data.model import CallRecord, Notable, StageRecord
+from .faults import Faults
+from .loopback import run_loopback
+
+__all__ = [
+    "SANDBOX_API_KEY",
+    "CallRecord",
+    "Faults",
+    "Notable",
+    "RecordedRequest",
+    "RequestLog",
+    "SandboxData",
+    "StageRecord",
+    "create_app",
+    "generate_dataset",
+    "run_loopback",
+]

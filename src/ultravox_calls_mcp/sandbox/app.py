@@ -1,0 +1,201 @@
+"""The sandbox Ultravox API as a Starlette app: routes, auth, errors and request log.
+
+Order of checks follows Django REST Framework: an unknown path is 404 before anything
+else; then authentication (401); then the method (405); then ids (404) and parameters
+(400). Layers, outermost first: request recording, faults, routing.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from .data import SandboxData, generate_dataset
+from .data.model import CallRecord, StageRecord
+from .faults import FaultMiddleware, Faults
+from .filters import filter_agents, filter_calls, filter_events, is_uuid
+from .paging import PagingError, paginate
+
+SANDBOX_API_KEY = "sandbox0.FAKEKEYnotREAL0000000000000000ab"
+"""Key-shaped like a real key (8 alphanumerics '.' 32 alphanumerics) and obviously fake."""
+
+_ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request as it arrived. The X-API-Key value is never kept, only whether it was sent."""
+
+    method: str
+    path: str
+    query: list[tuple[str, str]]
+    host: str | None
+    had_api_key: bool
+
+    def param(self, name: str) -> str | None:
+        return next((v for k, v in self.query if k == name), None)
+
+
+class RequestLog(list[RecordedRequest]):
+    """``app.state.requests``: a plain list (``clear()``, ``len()``) with two conveniences."""
+
+    def paths(self) -> list[str]:
+        return [r.path for r in self]
+
+    def count_path(self, fragment: str) -> int:
+        return sum(fragment in r.path for r in self)
+
+
+class _RecordRequests:
+    def __init__(self, app: ASGIApp, log: RequestLog) -> None:
+        self.app = app
+        self.log = log
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            headers = {k.decode("latin-1").lower(): v for k, v in scope["headers"]}
+            host = headers.get("host")
+            self.log.append(
+                RecordedRequest(
+                    method=scope["method"],
+                    path=scope["path"],
+                    query=parse_qsl(
+                        scope["query_string"].decode("latin-1"), keep_blank_values=True
+                    ),
+                    host=host.decode("latin-1") if host is not None else None,
+                    had_api_key="x-api-key" in headers,
+                )
+            )
+        await self.app(scope, receive, send)
+
+
+class _NotFound(Exception):
+    pass
+
+
+Handler = Callable[[Request, SandboxData], Any]
+
+
+def create_app(
+    data: SandboxData | None = None,
+    *,
+    api_key: str = SANDBOX_API_KEY,
+    faults: Faults | None = None,
+    default_page_size: int = 100,
+    max_page_size: int = 200,
+) -> Starlette:
+    """Build a fresh sandbox app. ``app.state`` holds ``data``, ``faults`` and ``requests``."""
+    data = data if data is not None else generate_dataset()
+    faults = faults if faults is not None else Faults()
+    log = RequestLog()
+
+    def endpoint(handler: Handler, paged: bool) -> Callable[[Request], Awaitable[Response]]:
+        async def run(request: Request) -> Response:
+            sent = request.headers.get("x-api-key")
+            if sent is None:
+                return _error(401, "Authentication credentials were not provided.")
+            if not hmac.compare_digest(sent.encode(), api_key.encode()):
+                return _error(401, "Invalid API key.")
+            if request.method != "GET":
+                return _error(405, f'Method "{request.method}" not allowed.')
+            try:
+                body = handler(request, data)
+                if paged:
+                    body = paginate(request, body, default=default_page_size, maximum=max_page_size)
+            except _NotFound:
+                return _error(404, "Not found.")
+            except PagingError as exc:
+                return JSONResponse(exc.body, status_code=exc.status)
+            return JSONResponse(body)
+
+        return run
+
+    routes = [
+        Route(path, endpoint(handler, paged), methods=_ALL_METHODS)
+        for path, handler, paged in _ROUTES
+    ]
+    app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
+    app.state.data = data
+    app.state.faults = faults
+    app.state.requests = log
+    app.add_middleware(FaultMiddleware, faults=faults)
+    app.add_middleware(_RecordRequests, log=log)
+    return app
+
+
+def _error(status: int, detail: str) -> JSONResponse:
+    return JSONResponse({"detail": detail}, status_code=status)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    return _error(status, "Not found." if status == 404 else "Error.")
+
+
+def _call(request: Request, data: SandboxData) -> CallRecord:
+    call_id = request.path_params["call_id"]
+    record = data.call(call_id.lower()) if is_uuid(call_id) else None
+    if record is None:
+        raise _NotFound
+    return record
+
+
+def _stage(request: Request, data: SandboxData) -> StageRecord:
+    stage_id = request.path_params["call_stage_id"]
+    stage = _call(request, data).stage(stage_id.lower()) if is_uuid(stage_id) else None
+    if stage is None:
+        raise _NotFound
+    return stage
+
+
+def _messages(request: Request, data: SandboxData) -> Any:
+    record = _call(request, data)
+    mode = request.query_params.get("mode") or "last_stage"
+    if mode == "last_stage":
+        # The real API's default: only the last stage, so earlier stages look lost.
+        return record.stages[-1].messages
+    if mode == "in_call":
+        return [m for s in record.stages for m in s.messages[s.first_own :]]
+    raise PagingError(400, {"mode": [f"“{mode}” is not a valid choice."]})
+
+
+def _agent(request: Request, data: SandboxData) -> Any:
+    agent_id = request.path_params["agent_id"]
+    agent = data.agent(agent_id.lower()) if is_uuid(agent_id) else None
+    if agent is None:
+        raise _NotFound
+    return agent
+
+
+_ROUTES: list[tuple[str, Handler, bool]] = [
+    ("/api/accounts/me", lambda r, d: d.account, False),
+    ("/api/agents", lambda r, d: filter_agents(d.agents, r.query_params), True),
+    ("/api/agents/{agent_id}", _agent, False),
+    ("/api/calls", lambda r, d: [c.call for c in filter_calls(d.calls, r.query_params)], True),
+    ("/api/calls/{call_id}", lambda r, d: _call(r, d).call, False),
+    ("/api/calls/{call_id}/messages", _messages, True),
+    ("/api/calls/{call_id}/stages", lambda r, d: [s.stage for s in _call(r, d).stages], True),
+    ("/api/calls/{call_id}/stages/{call_stage_id}", lambda r, d: _stage(r, d).stage, False),
+    (
+        "/api/calls/{call_id}/stages/{call_stage_id}/messages",
+        lambda r, d: _stage(r, d).messages,
+        True,
+    ),
+    ("/api/calls/{call_id}/stages/{call_stage_id}/tools", lambda r, d: _stage(r, d).tools, False),
+    (
+        "/api/calls/{call_id}/events",
+        lambda r, d: filter_events(_call(r, d).events, r.query_params),
+        True,
+    ),
+    ("/api/calls/{call_id}/tools", lambda r, d: _call(r, d).tools, False),
+]

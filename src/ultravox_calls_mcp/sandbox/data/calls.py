@@ -1,0 +1,281 @@
+"""One call from a plan: the Call JSON, its stages, events and tools.
+
+A ``CallPlan`` says what kind of call it is (agent, stages, end reason, extras); this
+module turns it into the JSON the API would serve, keeping the invariants the schema and
+the real service hold (required+nullable fields present, joined before ended, ...).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from .agents import TOOLS, AgentSpec, call_tool, new_id
+from .model import CallRecord, Json, StageRecord, iso, seconds
+from .transcripts import Assembled, ToolUse, Turn, assemble
+
+
+@dataclass
+class CallPlan:
+    agent: Json
+    stage_specs: list[AgentSpec]
+    stage_prompts: list[str]
+    turns: list[list[Turn]]
+    created: datetime
+    end_reason: str | None  # None: the call is still live
+    voices: dict[str, str]
+    metadata: dict[str, str] = field(default_factory=dict)
+    medium: Json | None = None
+    billing_status: str = "BILLING_STATUS_BILLED"
+    model: str = "ultravox-v0.7"
+    recording: bool = False
+    newer_fields: bool = True  # older calls lack wallClockTimespan and token counts
+    extra: Json = field(default_factory=dict)  # call-level fields layered on top
+    stage_extra: Json = field(default_factory=dict)  # fields layered on every stage
+    # Builds a single-stage call's messages from its stage id (the stress call, lazily).
+    messages: Callable[[str], Sequence[Json]] | None = None
+    messages_length: float = 0.0
+
+
+_SUMMARIES = {
+    "front desk": (
+        "Caller booked a cleaning.",
+        "The caller asked to book a routine "
+        "cleaning, gave name and date of birth, and accepted a Thursday slot.",
+    ),
+    "billing": (
+        "Invoice question answered.",
+        "The caller queried a check-up invoice; the "
+        "agent explained the line items and offered a payment plan.",
+    ),
+    "survey": (
+        "Survey completed.",
+        "The caller answered all five satisfaction questions and rated the last visit 4 of 5.",
+    ),
+    "reminders": (
+        "Appointment confirmed.",
+        "The patient confirmed tomorrow's appointment and asked about parking.",
+    ),
+    "triage": (
+        "After-hours pain triage.",
+        "Caller reported tooth pain at night; agent "
+        "gave first-aid advice and escalated to the on-call dentist.",
+    ),
+}
+
+
+def build_call(plan: CallPlan, rng: random.Random) -> CallRecord:
+    call_id = new_id(rng)
+    stage_ids = [new_id(rng) for _ in plan.stage_specs]
+    unjoined = plan.end_reason == "unjoined"
+    if plan.messages is not None:
+        assembled = Assembled([(plan.messages(stage_ids[0]), 0)], plan.messages_length, [])
+    else:
+        turns = [[] for _ in plan.turns] if unjoined else plan.turns
+        assembled = assemble(stage_ids, turns, rng, wall_clock=plan.newer_fields)
+    joined = None if unjoined else plan.created + timedelta(seconds=1.5 + rng.random() * 4)
+    duration = 0.0 if unjoined else assembled.length
+    ended: datetime | None = None
+    if plan.end_reason is not None:
+        base = joined or plan.created + timedelta(seconds=30)
+        ended = base + timedelta(seconds=duration)
+    first = plan.stage_specs[0]
+    live = plan.end_reason is None
+    billed = None if live else seconds(round(duration, 3))
+    tokens_in = rng.randint(800, 40_000) if plan.newer_fields and not live else None
+    summary = _SUMMARIES.get(first.role, ("Call handled.", "The agent handled the call."))
+    call: Json = {
+        "callId": call_id,
+        "clientVersion": "ultravox-client-js/0.4.1" if _is_webrtc(plan.medium) else None,
+        "created": iso(plan.created),
+        "joined": iso(joined) if joined else None,
+        "ended": iso(ended) if ended else None,
+        "endReason": plan.end_reason,
+        "billedDuration": billed,
+        "billedSideInputTokens": tokens_in,
+        "billedSideOutputTokens": tokens_in // 7 if tokens_in else None,
+        "billingStatus": plan.billing_status,
+        "firstSpeaker": "FIRST_SPEAKER_AGENT",
+        "firstSpeakerSettings": {"agent": {}},
+        "inactivityMessages": [],
+        "initialOutputMedium": "MESSAGE_MEDIUM_VOICE",
+        "joinTimeout": "30s",
+        "joinUrl": None,
+        "languageHint": "en",
+        "maxDuration": "1800s",
+        "medium": plan.medium,
+        "model": plan.model,
+        "recordingEnabled": plan.recording,
+        "retentionPolicy": "retain" if rng.random() < 0.8 else None,
+        "systemPrompt": plan.stage_prompts[0],
+        "temperature": first.temperature,
+        "timeExceededMessage": "We've reached the time limit for this call. Goodbye!",
+        "voice": plan.voices[first.voice],
+        "transcriptOptional": True,
+        "vadSettings": {"turnEndpointDelay": "0.384s", "minimumInterruptionDuration": "0.09s"},
+        "shortSummary": None if live or unjoined else summary[0],
+        "summary": None if live or unjoined else summary[1],
+        "agent": {"agentId": plan.agent["agentId"], "name": plan.agent["name"]},
+        "agentId": plan.agent["agentId"],
+        "experimentalSettings": None,
+        "metadata": dict(plan.metadata),
+        "initialState": {},
+        "requestContext": None,
+        "sipDetails": None,
+    }
+    if plan.medium and "sip" in plan.medium:
+        call["sipDetails"] = {
+            "billedDuration": billed,
+            "terminationReason": None if live else "SIP_TERMINATION_NORMAL",
+        }
+    call.update(plan.extra)
+
+    stages: list[StageRecord] = []
+    all_tools: dict[str, Json] = {}
+    for index, (spec, stage_id) in enumerate(zip(plan.stage_specs, stage_ids, strict=True)):
+        messages, first_own = assembled.stages[index]
+        errors = sum(1 for use in assembled.tool_uses if use.stage == index and use.error)
+        offset = _stage_start(assembled, index)
+        tools = [call_tool(TOOLS[name], rng) for name in spec.tools]
+        for tool in tools:
+            all_tools.setdefault(tool["name"], tool)
+        initial_tokens = len(plan.stage_prompts[index]) // 4 if plan.newer_fields else None
+        stage: Json = {
+            "callId": call_id,
+            "callStageId": stage_id,
+            "created": iso((joined or plan.created) + timedelta(seconds=offset)),
+            "inactivityMessages": [],
+            "initialTokenCount": initial_tokens,
+            "languageHint": "en",
+            "latestTokenCount": initial_tokens + 40 * len(messages) if initial_tokens else None,
+            "model": plan.model,
+            "systemPrompt": plan.stage_prompts[index],
+            "temperature": spec.temperature,
+            "timeExceededMessage": call["timeExceededMessage"],
+            "voice": plan.voices[spec.voice],
+            "errorCount": errors,
+            "experimentalSettings": None,
+            "initialState": {},
+        }
+        stage.update(plan.stage_extra)
+        stages.append(StageRecord(stage, messages, first_own, tools))
+    events = _events(call_id, stage_ids, assembled, plan, duration, rng)
+    return CallRecord(
+        call=call,
+        stages=stages,
+        events=events,
+        tools=list(all_tools.values()),
+        created=plan.created,
+        duration_s=None if live else duration,
+    )
+
+
+def _is_webrtc(medium: Json | None) -> bool:
+    return medium is None or "webRtc" in medium
+
+
+def _stage_start(assembled: Assembled, index: int) -> float:
+    if index == 0:
+        return 0.0
+    messages, first_own = assembled.stages[index]
+    if first_own < len(messages) and "timespan" in messages[first_own]:
+        return float(str(messages[first_own]["timespan"]["start"]).rstrip("s")) - 0.2
+    return 0.0
+
+
+def _events(
+    call_id: str,
+    stage_ids: list[str],
+    assembled: Assembled,
+    plan: CallPlan,
+    duration: float,
+    rng: random.Random,
+) -> list[Json]:
+    events: list[Json] = []
+
+    def add(
+        stage: int, at: float, severity: str, kind: str, text: str, extras: Json | None
+    ) -> None:
+        wall = seconds(at + 0.05) if plan.newer_fields else None
+        events.append(
+            {
+                "callId": call_id,
+                "callStageId": stage_ids[stage],
+                "callTimestamp": seconds(round(at, 3)),
+                "severity": severity,
+                "type": kind,
+                "text": text,
+                "extras": extras,
+                "wallClockTimestamp": wall,
+            }
+        )
+
+    add(0, 0.0, "info", "call_started", "Call started.", None)
+    if plan.end_reason == "unjoined":
+        add(0, 30.0, "warning", "join_timeout", "Client did not join within 30s.", None)
+    else:
+        add(0, 0.2, "info", "call_joined", "Client joined the call.", None)
+        add(
+            0,
+            0.3,
+            "debug",
+            "vad_config",
+            "VAD turn endpoint delay 0.384s.",
+            {"turnEndpointDelay": "0.384s"},
+        )
+    uses: list[ToolUse] = assembled.tool_uses
+    for use in uses:
+        add(
+            use.stage,
+            use.at,
+            "debug",
+            "tool_invoked",
+            f"Invoking tool {use.name}.",
+            {"toolName": use.name},
+        )
+        if use.error:
+            add(
+                use.stage,
+                use.at + 0.2,
+                "error",
+                "tool_error",
+                f"Tool {use.name} failed: {use.error}",
+                {"toolName": use.name, "status": 503},
+            )
+        spec = TOOLS[use.name]
+        if spec.new_stage and use.stage + 1 < len(stage_ids):
+            add(
+                use.stage + 1,
+                use.at + 0.3,
+                "info",
+                "stage_changed",
+                f"New call stage started: {spec.new_stage}.",
+                None,
+            )
+    if duration > 20 and rng.random() < 0.6:
+        add(
+            0,
+            min(duration, 12.5),
+            "warning",
+            "llm_latency_warning",
+            "First-token latency 2.4s exceeded the 1.5s target.",
+            {"latencyMs": 2400},
+        )
+    last = len(stage_ids) - 1
+    if plan.end_reason in ("system_error", "connection_error"):
+        add(
+            last,
+            duration,
+            "error",
+            plan.end_reason,
+            "Inference worker lost."
+            if plan.end_reason == "system_error"
+            else "Media connection lost (ICE failure).",
+            None,
+        )
+    if plan.end_reason is not None:
+        add(last, duration + 0.1, "info", "call_ended", f"Call ended: {plan.end_reason}.", None)
+    events.sort(key=lambda e: float(e["callTimestamp"].rstrip("s")))
+    return events

@@ -1,0 +1,51 @@
+"""Serve an app over real HTTP on 127.0.0.1 in a background thread, for socket-level tests."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import uvicorn
+from starlette.types import ASGIApp
+
+
+@contextmanager
+def run_loopback(
+    app: ASGIApp, *, startup_timeout: float = 10.0, log_level: str = "warning"
+) -> Iterator[str]:
+    """``with run_loopback(app) as base_url:`` serves ``app`` on a free 127.0.0.1 port.
+
+    The socket is bound here (port 0) before uvicorn starts, so the port is known without
+    racing, and nothing else can take it in between. On exit the server is asked to stop
+    and the thread joined; open connections get a short grace period.
+    """
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        app,
+        log_level=log_level,
+        lifespan="off",
+        timeout_graceful_shutdown=2,
+        access_log=False,
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name=f"sandbox-{port}", daemon=True
+    )
+    thread.start()
+    try:
+        deadline = time.monotonic() + startup_timeout
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("sandbox server did not start")
+            time.sleep(0.005)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=startup_timeout)
+        sock.close()

@@ -1,0 +1,80 @@
+"""The real MCP server, over the in-process sandbox, reached through a real MCP client."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+
+import httpx2
+import pytest
+from mcp.types import CallToolResult, TextContent
+from starlette.applications import Starlette
+
+from mcp import Client
+from ultravox_calls_mcp.config import Settings
+from ultravox_calls_mcp.mcp.server import build_server
+from ultravox_calls_mcp.sandbox import SANDBOX_API_KEY, SandboxData, create_app
+
+SANDBOX_URL = "http://sandbox.ultravox.invalid"
+
+
+def sandbox_settings(**overrides: object) -> Settings:
+    return Settings.from_env({}, api_key=SANDBOX_API_KEY, base_url=SANDBOX_URL, **overrides)
+
+
+@pytest.fixture
+def sandbox_app() -> Starlette:
+    return create_app()
+
+
+@pytest.fixture
+def data(sandbox_app: Starlette) -> SandboxData:
+    result: SandboxData = sandbox_app.state.data
+    return result
+
+
+def connect(app: Starlette, *, mode: str = "auto", **overrides: object) -> Client:
+    server = build_server(
+        sandbox_settings(**overrides), http_transport=httpx2.ASGITransport(app=app)
+    )
+    return Client(server, mode=mode)
+
+
+# Every tool test runs in both protocol modes: the current one and the legacy
+# 2025-11-25 handshake that desktop clients still speak.
+@pytest.fixture(params=["auto", "legacy"])
+async def client(request: pytest.FixtureRequest, sandbox_app: Starlette) -> AsyncIterator[Client]:
+    async with connect(sandbox_app, mode=request.param) as connected:
+        yield connected
+
+
+def text_of(result: CallToolResult) -> str:
+    parts = [block.text for block in result.content if isinstance(block, TextContent)]
+    assert len(parts) == len(result.content), "every content block should be text"
+    return "\n".join(parts)
+
+
+async def call_text(client: Client, tool: str, **arguments: object) -> str:
+    result = await client.call_tool(tool, arguments)
+    assert not result.is_error, text_of(result)
+    return text_of(result)
+
+
+async def call_error(client: Client, tool: str, **arguments: object) -> str:
+    result = await client.call_tool(tool, arguments)
+    assert result.is_error, f"expected an error result, got: {text_of(result)[:500]}"
+    return text_of(result)
+
+
+_ROW_ID = re.compile(r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}) · ", re.M)
+_CURSOR = re.compile(r'next cursor: "([^"]+)"')
+
+
+def row_ids(text: str) -> list[str]:
+    """Ids at the start of listing rows (calls, agents), in order."""
+    return _ROW_ID.findall(text)
+
+
+def next_cursor(text: str) -> str | None:
+    match = _CURSOR.search(text)
+    return match.group(1) if match else None

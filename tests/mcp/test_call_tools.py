@@ -1,0 +1,138 @@
+"""list_calls and get_call through a real MCP client, in both protocol modes."""
+
+from __future__ import annotations
+
+import pytest
+from starlette.applications import Starlette
+
+from mcp import Client
+from tests.mcp.conftest import call_error, call_text, connect, next_cursor, row_ids, text_of
+from ultravox_calls_mcp.sandbox import SandboxData
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_list_calls_says_which_rows_of_how_many_and_where_to_read_on(
+    client: Client, data: SandboxData
+) -> None:
+    text = await call_text(client, "list_calls", page_size=5)
+    total = len(data.calls)
+    assert text.startswith(f"Calls 1–5 of {total} (newest first)")
+    assert row_ids(text) == [record.call_id for record in data.calls[:5]]
+    assert next_cursor(text) is not None
+
+
+async def test_following_list_calls_cursors_visits_every_call_exactly_once(
+    client: Client, data: SandboxData
+) -> None:
+    seen: list[str] = []
+    cursor: str | None = None
+    for _ in range(100):
+        args: dict[str, object] = {"page_size": 17}
+        if cursor:
+            args["cursor"] = cursor
+        text = await call_text(client, "list_calls", **args)
+        seen += row_ids(text)
+        cursor = next_cursor(text)
+        if cursor is None:
+            assert text.rstrip().endswith("(end of list)")
+            break
+    assert seen == [record.call_id for record in data.calls]
+
+
+async def test_a_small_budget_cuts_mid_page_and_the_cursor_resumes_at_the_next_row(
+    client: Client, data: SandboxData
+) -> None:
+    seen: list[str] = []
+    cursor: str | None = None
+    for _ in range(200):
+        args: dict[str, object] = {"page_size": 50, "max_chars": 2_000}
+        if cursor:
+            args["cursor"] = cursor
+        text = await call_text(client, "list_calls", **args)
+        assert len(text) <= 2_000
+        ids = row_ids(text)
+        assert ids, "every page must make progress"
+        seen += ids
+        cursor = next_cursor(text)
+        if cursor is None:
+            break
+    assert seen == [record.call_id for record in data.calls]
+
+
+async def test_list_calls_filters_by_agent(client: Client, data: SandboxData) -> None:
+    agent_id = data.notable.agent_ids[0]
+    expected = [
+        r.call_id for r in data.calls if (r.call.get("agent") or {}).get("agentId") == agent_id
+    ]
+    text = await call_text(client, "list_calls", agent_ids=[agent_id], page_size=200)
+    assert row_ids(text) == expected
+    assert f"of {len(expected)}" in text.splitlines()[0]
+
+
+async def test_list_calls_with_a_bad_agent_id_is_refused_before_any_request(
+    sandbox_app: Starlette,
+) -> None:
+    async with connect(sandbox_app) as client:
+        sandbox_app.state.requests.clear()
+        message = await call_error(client, "list_calls", agent_ids=["../../admin"])
+    assert "agent_ids" in message
+    assert sandbox_app.state.requests == []
+
+
+async def test_list_calls_with_a_bad_date_names_the_expected_format(client: Client) -> None:
+    message = await call_error(client, "list_calls", from_date="last tuesday")
+    assert "from_date" in message
+
+
+async def test_get_call_shows_the_call_and_where_to_read_its_transcript(
+    client: Client, data: SandboxData
+) -> None:
+    call_id = data.notable.multi_stage_call_id
+    text = await call_text(client, "get_call", call_id=call_id)
+    assert text.startswith(f"Call {call_id}")
+    assert f"ultravox://calls/{call_id}/transcript" in text
+    assert f'list_call_stages(call_id="{call_id}")' in text
+
+
+async def test_get_call_accepts_an_uppercase_id(client: Client, data: SandboxData) -> None:
+    call_id = data.notable.multi_stage_call_id
+    text = await call_text(client, "get_call", call_id=call_id.upper())
+    assert text.startswith(f"Call {call_id}")
+
+
+async def test_get_call_for_an_unknown_id_says_how_to_find_real_ones(client: Client) -> None:
+    message = await call_error(client, "get_call", call_id="00000000-0000-4000-8000-000000000000")
+    assert "list_calls" in message
+    assert "Traceback" not in message
+
+
+async def test_get_call_with_a_malformed_id_makes_no_request(sandbox_app: Starlette) -> None:
+    async with connect(sandbox_app) as client:
+        sandbox_app.state.requests.clear()
+        for bad in ("../x", "a?b=1", "%2e%2e", "x" * 60):
+            message = await call_error(client, "get_call", call_id=bad)
+            assert "UUID" in message or "uuid" in message
+    assert sandbox_app.state.requests == []
+
+
+async def test_list_calls_structured_copy_holds_the_same_rows_as_the_text(
+    client: Client, data: SandboxData
+) -> None:
+    result = await client.call_tool("list_calls", {"page_size": 6})
+    text = text_of(result)
+    structured = result.structured_content
+    assert structured is not None
+    assert [row["call_id"] for row in structured["calls"]] == row_ids(text)
+    assert structured["total"] == len(data.calls)
+    assert structured["next_cursor"] == next_cursor(text)
+    first = structured["calls"][0]
+    assert set(first) == {
+        "call_id",
+        "created",
+        "duration_seconds",
+        "end_reason",
+        "live",
+        "agent_id",
+        "agent_name",
+    }

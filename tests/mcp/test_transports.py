@@ -1,0 +1,166 @@
+"""The server as users run it: a subprocess over stdio and streamable HTTP, and the CLI."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import anyio
+import httpx2
+import pytest
+
+from mcp import Client, StdioServerParameters
+from tests.mcp.conftest import call_text, row_ids
+
+pytestmark = pytest.mark.anyio
+
+# Spawned servers get a clean environment: no real key may leak in from the machine.
+_CHILD_ENV = {
+    "PATH": os.environ.get("PATH", ""),
+    "PYTHONUNBUFFERED": "1",
+    "HOME": os.environ.get("HOME", tempfile.gettempdir()),
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def _serving(*args: str) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ultravox_calls_mcp", "--sandbox", *args, "--port", str(port)],
+        env=_CHILD_ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        _wait_for_port(port, proc)
+        yield port, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _wait_for_port(port: int, proc: subprocess.Popen[bytes]) -> None:
+    with anyio.from_thread.start_blocking_portal() as portal:
+        portal.call(_poll_port, port, proc)
+
+
+async def _poll_port(port: int, proc: subprocess.Popen[bytes]) -> None:
+    with anyio.fail_after(30):
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"server exited early with code {proc.returncode}")
+            try:
+                stream = await anyio.connect_tcp("127.0.0.1", port)
+            except OSError:
+                await anyio.sleep(0.05)
+                continue
+            await stream.aclose()
+            return
+
+
+async def test_stdio_subprocess_lists_tools_and_reads_a_transcript() -> None:
+    params = StdioServerParameters(
+        command=sys.executable, args=["-m", "ultravox_calls_mcp", "--sandbox"], env=_CHILD_ENV
+    )
+    with anyio.fail_after(60):
+        async with Client(params, mode="legacy") as client:
+            tools = {tool.name for tool in (await client.list_tools()).tools}
+            assert {"list_calls", "get_call_transcript"} <= tools
+            listing = await call_text(client, "list_calls", page_size=2)
+            call_id = row_ids(listing)[0]
+            transcript = await call_text(client, "get_call_transcript", call_id=call_id)
+    assert f"Transcript of call {call_id}" in transcript
+
+
+async def test_streamable_http_subprocess_serves_a_tool_call() -> None:
+    with _serving("--transport", "http") as (port, _):
+        with anyio.fail_after(60):
+            async with Client(f"http://127.0.0.1:{port}/mcp") as client:
+                text = await call_text(client, "list_agents")
+    assert "Agents 1–" in text
+
+
+async def test_http_transport_rejects_a_foreign_host_header() -> None:
+    with _serving("--transport", "http") as (port, _):
+        async with httpx2.AsyncClient() as http:
+            response = await http.post(
+                f"http://127.0.0.1:{port}/mcp",
+                headers={"Host": "evil.example", "Content-Type": "application/json"},
+                content=b"{}",
+            )
+    assert response.status_code == 421
+
+
+def test_try_prints_the_text_the_assistant_would_receive() -> None:
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ultravox_calls_mcp",
+            "--sandbox",
+            "try",
+            "list_calls",
+            "page_size=3",
+        ],
+        env=_CHILD_ENV,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.startswith("Calls 1–3 of ")
+    assert "next cursor" in completed.stdout
+
+
+def test_without_a_key_the_server_exits_2_naming_the_variable() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "ultravox_calls_mcp"],
+        env=_CHILD_ENV,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert completed.returncode == 2
+    assert "ULTRAVOX_API_KEY" in completed.stderr
+    assert len(completed.stderr.strip().splitlines()) == 1
+    assert completed.stdout == ""
+
+
+def test_binding_a_public_address_without_allowed_hosts_refuses_to_start() -> None:
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ultravox_calls_mcp",
+            "--sandbox",
+            "--transport",
+            "http",
+            "--host",
+            "0.0.0.0",  # noqa: S104 - the point is that it refuses
+        ],
+        env=_CHILD_ENV,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert completed.returncode == 2
+    assert "--allowed-host" in completed.stderr
