@@ -16,6 +16,7 @@ import pytest
 
 from mcp import Client, StdioServerParameters
 from tests.mcp.conftest import call_text, row_ids
+from ultravox_calls_mcp.sandbox import SANDBOX_API_KEY, create_app, run_loopback
 
 pytestmark = pytest.mark.anyio
 
@@ -86,6 +87,24 @@ async def test_stdio_subprocess_lists_tools_and_reads_a_transcript() -> None:
             call_id = row_ids(listing)[0]
             transcript = await call_text(client, "get_call_transcript", call_id=call_id)
     assert f"Transcript of call {call_id}" in transcript
+
+
+async def test_stdio_subprocess_with_a_key_reads_the_sandbox_over_real_http() -> None:
+    """The production path end to end: key and base URL from the environment, real sockets."""
+    app = create_app()
+    with run_loopback(app) as base_url:
+        env = {**_CHILD_ENV, "ULTRAVOX_API_KEY": SANDBOX_API_KEY, "ULTRAVOX_BASE_URL": base_url}
+        params = StdioServerParameters(
+            command=sys.executable, args=["-m", "ultravox_calls_mcp"], env=env
+        )
+        call_id = app.state.data.notable.three_stage_call_id
+        with anyio.fail_after(60):
+            async with Client(params) as client:
+                transcript = await call_text(client, "get_call_transcript", call_id=call_id)
+        paths = app.state.requests.paths()
+    assert transcript.count("=== stage ") == 3
+    assert any(path.endswith("/messages") for path in paths)
+    assert all(request.had_api_key for request in app.state.requests)
 
 
 async def test_streamable_http_subprocess_serves_a_tool_call() -> None:

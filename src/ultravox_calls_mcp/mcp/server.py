@@ -7,13 +7,18 @@ only talks to Ultravox once a session runs.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import inspect
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import httpx2
 from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.types import CallToolResult, InputRequiredResult
+from pydantic import ValidationError
 
 from ultravox_calls_mcp import __version__
 from ultravox_calls_mcp.api.client import UltravoxClient
@@ -54,6 +59,59 @@ class StateHolder:
     current: AppState | None = None
 
 
+class UltravoxMCPServer(MCPServer[AppState]):
+    """MCPServer whose argument errors speak to the model in our words.
+
+    The SDK reports a bad argument as pydantic's raw text (with a docs URL and the
+    rejected value) and silently ignores unknown arguments; a model then repeats its
+    mistake. Here both become one short message that names the fix.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._parameters: dict[str, frozenset[str]] = {}
+
+    def add_tool(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        super().add_tool(fn, *args, **kwargs)
+        name = kwargs.get("name") or fn.__name__
+        params = inspect.signature(fn).parameters.values()
+        self._parameters[name] = frozenset(
+            p.name for p in params if p.annotation not in (Context, "Context")
+        )
+
+    async def call_tool(
+        self,
+        name: str,
+        arguments: dict[str, Any],
+        context: Context[AppState, Any] | None = None,
+    ) -> CallToolResult | InputRequiredResult:
+        known = self._parameters.get(name)
+        unknown = sorted(set(arguments) - known) if known is not None else []
+        if unknown:
+            raise ToolError(
+                f"{name} has no parameter {', '.join(repr(u) for u in unknown)}. "
+                f"Its parameters are: {', '.join(sorted(known or ()))}. "
+                "To read on after a cut, pass the printed cursor as cursor=…."
+            )
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as exc:
+            if isinstance(exc.__cause__, ValidationError):
+                raise ToolError(_argument_problems(name, exc.__cause__)) from exc.__cause__
+            raise
+
+
+def _argument_problems(tool: str, error: ValidationError) -> str:
+    problems = []
+    for item in error.errors(include_url=False, include_input=False)[:5]:
+        where = ".".join(str(part) for part in item["loc"]) or "arguments"
+        problems.append(f"{where}: {item['msg']}")
+    return (
+        f"Invalid arguments for {tool}: {'; '.join(problems)}. "
+        "Fix these and call again; the tool's input schema describes every parameter."
+    )
+
+
 def build_server(
     settings: Settings,
     *,
@@ -72,7 +130,7 @@ def build_server(
             finally:
                 holder.current = None
 
-    server: MCPServer[AppState] = MCPServer(
+    server = UltravoxMCPServer(
         SERVER_NAME,
         title="Ultravox calls",
         description="Ultravox voice-call data for assistants: complete, correct, within budget.",
