@@ -11,12 +11,13 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ultravox_calls_mcp import __version__
-from ultravox_calls_mcp.config import API_KEY_ENV, ConfigError, Settings
+from ultravox_calls_mcp.config import API_KEY_ENV, HTTP_TOKEN_ENV, ConfigError, Settings
 
 if TYPE_CHECKING:
     import httpx2
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
     from ultravox_calls_mcp.mcp.server import AppState
 
 EXIT_OK, EXIT_TOOL_ERROR, EXIT_USAGE = 0, 1, 2
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 # The in-process sandbox answers at this made-up origin; nothing leaves the process.
 SANDBOX_BASE_URL = "http://sandbox.ultravox.invalid"
 
@@ -62,6 +62,19 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="ORIGIN",
         help="browser Origin to accept, e.g. https://app.example.com",
+    )
+    parser.add_argument(
+        "--stateless",
+        action="store_true",
+        help="http: no sessions, each request stands alone (for several instances behind a "
+        "load balancer)",
+    )
+    parser.add_argument(
+        "--session-idle-timeout",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
+        help="http: close sessions idle this long (default 600)",
     )
     parser.add_argument("--max-chars", type=int, help="character budget per result")
     parser.add_argument(
@@ -125,31 +138,35 @@ def _settings(args: argparse.Namespace) -> tuple[Settings, httpx2.AsyncBaseTrans
 
 def _serve(server: MCPServer[AppState], args: argparse.Namespace) -> int:
     if args.transport == "stdio":
+        # The SDK points fd 1 at stderr while serving, so stray prints miss the wire.
         server.run("stdio")
         return EXIT_OK
-    from mcp.server.transport_security import TransportSecuritySettings
+    import anyio
+    import uvicorn
+    from pydantic import SecretStr
 
-    loopback = args.host in LOOPBACK_HOSTS
-    if not loopback and not args.allowed_host:
-        print(
-            f"ultravox-calls-mcp: refusing to bind {args.host} without --allowed-host: "
-            "DNS-rebinding protection needs the exact Host names clients will use.",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    hosts = list(args.allowed_host)
-    origins = list(args.allowed_origin)
-    if loopback:
-        for name in ("127.0.0.1", "localhost", "[::1]"):
-            hosts.append(f"{name}:{args.port}")
-            origins.append(f"http://{name}:{args.port}")
-    security = TransportSecuritySettings(
-        enable_dns_rebinding_protection=True, allowed_hosts=hosts, allowed_origins=origins
+    from ultravox_calls_mcp.mcp.http_app import HttpConfigError, HttpOptions, build_http_app
+
+    token = os.environ.get(HTTP_TOKEN_ENV, "").strip()
+    options = HttpOptions(
+        transport=args.transport,
+        host=args.host,
+        port=args.port,
+        allowed_hosts=tuple(args.allowed_host),
+        allowed_origins=tuple(args.allowed_origin),
+        bearer_token=SecretStr(token) if token else None,
+        stateless=args.stateless,
+        session_idle_timeout=args.session_idle_timeout,
     )
-    if args.transport == "sse":
-        server.run("sse", host=args.host, port=args.port, transport_security=security)
-    else:
-        server.run("streamable-http", host=args.host, port=args.port, transport_security=security)
+    try:
+        app = build_http_app(server, options)
+    except HttpConfigError as exc:
+        print(f"ultravox-calls-mcp: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    config = uvicorn.Config(
+        app, host=args.host, port=args.port, log_level=args.log_level.lower(), access_log=False
+    )
+    anyio.run(uvicorn.Server(config).serve)
     return EXIT_OK
 
 

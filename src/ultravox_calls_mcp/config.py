@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
@@ -18,6 +19,14 @@ BASE_URL_ENV = "ULTRAVOX_BASE_URL"
 MAX_CHARS_ENV = "ULTRAVOX_MCP_MAX_CHARS"
 PAGE_SIZE_ENV = "ULTRAVOX_MCP_PAGE_SIZE"
 TIMEOUT_ENV = "ULTRAVOX_MCP_TIMEOUT"
+# Shared secret HTTP clients present as "Authorization: Bearer …"; required off loopback.
+HTTP_TOKEN_ENV = "ULTRAVOX_MCP_HTTP_TOKEN"  # noqa: S105 - the variable's name, not a secret
+# The on-disk cache of ended calls (audit tools) and how many calls an audit loads at once.
+CACHE_DIR_ENV = "ULTRAVOX_MCP_CACHE_DIR"
+CACHE_ENV = "ULTRAVOX_MCP_CACHE"
+CACHE_MAX_MB_ENV = "ULTRAVOX_MCP_CACHE_MAX_MB"
+CONCURRENCY_ENV = "ULTRAVOX_MCP_CONCURRENCY"
+_OFF = ("0", "off", "false", "no")
 
 
 class ConfigError(ValueError):
@@ -44,6 +53,13 @@ class Settings(BaseModel):
     max_response_bytes: int = Field(default=32 * 1024 * 1024, ge=1_024)
     # Pages one iteration may walk before stopping with an error instead of looping.
     max_pages: int = Field(default=1_000, ge=1)
+    # Cache of ended calls for the audit tools. None: $XDG_CACHE_HOME (or ~/.cache)
+    # /ultravox-calls-mcp, except for the in-process sandbox, which caches in memory.
+    cache_dir: Path | None = None
+    cache_enabled: bool = True
+    cache_max_bytes: int = Field(default=512 * 1024 * 1024, ge=64 * 1024)
+    # Calls an audit loads at once (each one request at a time).
+    audit_concurrency: int = Field(default=8, ge=1, le=64)
 
     @field_validator("base_url")
     @classmethod
@@ -71,6 +87,14 @@ class Settings(BaseModel):
                 values[name] = _parse_int(var, raw)
         if raw := env.get(TIMEOUT_ENV, "").strip():
             values["request_deadline"] = _parse_float(TIMEOUT_ENV, raw)
+        if raw := env.get(CACHE_DIR_ENV, "").strip():
+            values["cache_dir"] = Path(raw).expanduser()
+        if raw := env.get(CACHE_ENV, "").strip():
+            values["cache_enabled"] = raw.lower() not in _OFF
+        if raw := env.get(CACHE_MAX_MB_ENV, "").strip():
+            values["cache_max_bytes"] = _parse_int(CACHE_MAX_MB_ENV, raw) * 1024 * 1024
+        if raw := env.get(CONCURRENCY_ENV, "").strip():
+            values["audit_concurrency"] = _parse_int(CONCURRENCY_ENV, raw)
         values.update(overrides)
         try:
             return cls.model_validate(values)

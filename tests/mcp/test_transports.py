@@ -183,3 +183,4 @@ def test_binding_a_public_address_without_allowed_hosts_refuses_to_start() -> No
     )
     assert completed.returncode == 2
     assert "--allowed-host" in completed.stderr
+    assert "ULTRAVOX_MCP_HTTP_TOKEN" in completed.stderr
