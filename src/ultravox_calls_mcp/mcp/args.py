@@ -47,3 +47,7 @@ MaxChars = Annotated[
         le=200_000,
     ),
 ]
+Offset = Annotated[
+    int,
+    Field(description="Character offset to start reading at, as printed after a cut.", ge=0),
+]

@@ -85,3 +85,27 @@ def read_window(
     else:
         lines.append(f"(end of {label})")
     return "\n".join(lines)
+
+
+def compose_whole(
+    header: Sequence[str],
+    lines: Sequence[str],
+    *,
+    label: str | None,
+    max_chars: int,
+    tail: Sequence[str] = (),
+) -> str:
+    """A result that is not paged: if its lines do not all fit, say how many were left out
+    and how to see them, then the ``tail`` (pointers to read on)."""
+
+    def footer(shown: int) -> list[str]:
+        if shown == len(lines):
+            return list(tail)
+        cut = (
+            f"[cut: {len(lines) - shown} of {len(lines)} lines left out to fit "
+            f"max_chars={max_chars:,}; raise max_chars to see them]"
+        )
+        return [cut, *tail]
+
+    text, _ = compose(header, lines, label=label, max_chars=max_chars, footer=footer)
+    return text

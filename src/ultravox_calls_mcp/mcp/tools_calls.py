@@ -13,7 +13,7 @@ from ultravox_calls_mcp.api.filters import CallFilters
 from ultravox_calls_mcp.api.models import Call
 from ultravox_calls_mcp.api.paging import Page
 from ultravox_calls_mcp.mcp.args import CallId, Cursor, MaxChars, PageSize
-from ultravox_calls_mcp.mcp.compose import compose
+from ultravox_calls_mcp.mcp.compose import compose, compose_whole
 from ultravox_calls_mcp.mcp.errors import tool_errors
 from ultravox_calls_mcp.mcp.pages import PageView, read_page
 from ultravox_calls_mcp.mcp.server import AppState, app_state
@@ -239,22 +239,8 @@ def render_call(call: Call, budget: int) -> str:
         f'- event log: list_call_events(call_id="{cid}")',
         f'- tools available: list_call_tools(call_id="{cid}")',
     ]
-    text, _ = compose(
-        [f"Call {cid}"],
-        detail,
-        label=None,  # the detail lines fence their upstream parts themselves
-        max_chars=budget,
-        footer=lambda n: (
-            pointers
-            if n == len(detail)
-            else [
-                f"[cut: {len(detail) - n} detail lines left out to fit the budget; "
-                f"raise max_chars to see them]",
-                *pointers,
-            ]
-        ),
-    )
-    return text
+    # The detail lines fence their upstream parts themselves.
+    return compose_whole([f"Call {cid}"], detail, label=None, max_chars=budget, tail=pointers)
 
 
 def register(server: MCPServer[AppState]) -> None:

@@ -10,8 +10,8 @@ from pydantic import Field
 
 from ultravox_calls_mcp.api.models import Agent, CallEvent
 from ultravox_calls_mcp.api.paging import Page
-from ultravox_calls_mcp.mcp.args import AgentId, CallId, Cursor, MaxChars, PageSize
-from ultravox_calls_mcp.mcp.compose import compose, read_window
+from ultravox_calls_mcp.mcp.args import AgentId, CallId, Cursor, MaxChars, Offset, PageSize
+from ultravox_calls_mcp.mcp.compose import compose, compose_whole, read_window
 from ultravox_calls_mcp.mcp.errors import tool_errors
 from ultravox_calls_mcp.mcp.pages import PageView, read_page
 from ultravox_calls_mcp.mcp.server import AppState, app_state
@@ -112,18 +112,9 @@ async def list_call_tools(
         scope = f"call {call_id}"
     lines = call_tool_lines(tools)
     header = [f"Tools of {scope}: {len(tools)}."]
-    text, _ = compose(
-        header,
-        lines,
-        label="tool definitions",
-        max_chars=max_chars or state.settings.max_chars,
-        footer=lambda n: (
-            []
-            if n == len(lines)
-            else [f"[cut: {len(lines) - n} more lines left out; raise max_chars to see them]"]
-        ),
+    return compose_whole(
+        header, lines, label="tool definitions", max_chars=max_chars or state.settings.max_chars
     )
-    return text
 
 
 @tool_errors
@@ -164,9 +155,7 @@ async def get_agent(
             "template's prompt whole, windowed by offset."
         ),
     ] = "overview",
-    offset: Annotated[
-        int, Field(description="Character offset into the prompt, to read on after a cut.", ge=0)
-    ] = 0,
+    offset: Offset = 0,
     max_chars: MaxChars = None,
 ) -> str:
     """One agent and its call template: model, voice, temperature, first speaker, tools
@@ -189,21 +178,7 @@ async def get_agent(
         agent, prompt_read_hint=f'get_agent(agent_id="{aid}", field="system_prompt")'
     )
     calls_hint = f'its calls: list_calls(agent_ids=["{aid}"])'
-    text, _ = compose(
-        [f"Agent {aid}"],
-        lines,
-        label=None,
-        max_chars=budget,
-        footer=lambda n: (
-            [calls_hint]
-            if n == len(lines)
-            else [
-                f"[cut: {len(lines) - n} more lines left out; raise max_chars to see them]",
-                calls_hint,
-            ]
-        ),
-    )
-    return text
+    return compose_whole([f"Agent {aid}"], lines, label=None, max_chars=budget, tail=[calls_hint])
 
 
 def register(server: MCPServer[AppState]) -> None:

@@ -11,8 +11,8 @@ from mcp.server.mcpserver import Context
 from pydantic import Field
 
 from ultravox_calls_mcp.api.models import CallStage, CallTool
-from ultravox_calls_mcp.mcp.args import CallId, MaxChars, StageId
-from ultravox_calls_mcp.mcp.compose import compose, read_window
+from ultravox_calls_mcp.mcp.args import CallId, MaxChars, Offset, StageId
+from ultravox_calls_mcp.mcp.compose import compose, compose_whole, read_window
 from ultravox_calls_mcp.mcp.errors import tool_errors
 from ultravox_calls_mcp.mcp.server import AppState, app_state
 from ultravox_calls_mcp.mcp.tool_meta import READ_ONLY
@@ -105,9 +105,7 @@ async def get_call_stage(
             "fields; name a field to read it whole, windowed by offset."
         ),
     ] = "overview",
-    offset: Annotated[
-        int, Field(description="Character offset into the field, to read on after a cut.", ge=0)
-    ] = 0,
+    offset: Offset = 0,
     max_chars: MaxChars = None,
 ) -> str:
     """One call stage. The overview lists its settings and the size of each large field
@@ -129,14 +127,12 @@ async def get_call_stage(
                 f"- {name}: {size}"
                 + (f' → get_call_stage({where}, field="{name}")' if value else "")
             )
-        text, _ = compose(
+        return compose_whole(
             [f"Stage {call_stage_id} of call {call_id}"],
             [*lines, "large fields:", *sizes],
             label=None,
             max_chars=budget,
-            footer=lambda n: [] if n else ["[cut: raise max_chars to see the overview]"],
         )
-        return text
     return read_window(
         stage_field_text(stage, field) or "",
         offset=offset,
