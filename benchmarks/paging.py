@@ -16,14 +16,20 @@ import math
 import os
 import platform
 import statistics
+import sys
 import time
 import timeit
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
+
+if not __package__:  # run as a script: make the `benchmarks` package importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import anyio
 import httpx2
 from pydantic import SecretStr
 
+from benchmarks.common import Outcome, Row
 from ultravox_calls_mcp.api import Message, UltravoxClient
 from ultravox_calls_mcp.api.paging import WirePage
 from ultravox_calls_mcp.config import Settings
@@ -73,11 +79,9 @@ def parse_costs(base_url: str, call_id: str, stage_id: str) -> tuple[float, floa
     return ours / 200 * 1000, bare / 200 * 1000
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repetitions", type=int, default=7)
-    args = parser.parse_args()
-
+def run(quick: bool = False, repetitions: int = 7) -> Outcome:
+    """Measure; ``quick`` takes one timed repetition (for the smoke test)."""
+    repetitions = 1 if quick else repetitions
     app = create_app(max_page_size=PAGE_SIZE)
     notable = app.state.data.notable
     call_id, stage_id = notable.stress_call_id, notable.stress_stage_id
@@ -95,7 +99,7 @@ def main() -> None:
         our_requests = len(requests) - before
         expected = math.ceil(total / PAGE_SIZE)
 
-        for _ in range(args.repetitions):
+        for _ in range(repetitions):
             started = time.perf_counter()
             anyio.run(read_with_client, base_url, call_id, stage_id)
             ours.append(time.perf_counter() - started)
@@ -105,28 +109,47 @@ def main() -> None:
         parse_ours, parse_bare = parse_costs(base_url, call_id, stage_id)
 
     ratio = statistics.median(ours) / statistics.median(bare)
-    print(
+    counts_ok = our_requests == expected and total == bare_total
+    notes = [
         f"machine: {platform.python_implementation()} {platform.python_version()}, "
-        f"{os.cpu_count()} cores, {platform.machine()}"
-    )
-    print(f"messages read: {total} (bare loop: {bare_total}), page size: {PAGE_SIZE}")
-    print(
+        f"{os.cpu_count()} cores, {platform.machine()}",
+        f"messages read: {total} (bare loop: {bare_total}), page size: {PAGE_SIZE}",
         f"requests by our client: {our_requests} (ceil({total}/{PAGE_SIZE}) = {expected}) "
-        f"{'OK' if our_requests == expected else 'MISMATCH'}"
-    )
-    print(
-        f"median over {args.repetitions} alternating runs: client "
+        f"{'OK' if our_requests == expected else 'MISMATCH'}",
+        f"median over {repetitions} alternating runs: client "
         f"{statistics.median(ours) * 1000:.1f} ms, bare httpx2 "
-        f"{statistics.median(bare) * 1000:.1f} ms"
-    )
-    print(
-        f"ratio client/bare: {ratio:.2f}x (goal <= {GOAL}x) {'OK' if ratio <= GOAL else 'MISSED'}"
-    )
-    print(
+        f"{statistics.median(bare) * 1000:.1f} ms",
+        f"ratio client/bare: {ratio:.2f}x (goal <= {GOAL}x) {'OK' if ratio <= GOAL else 'MISSED'}",
         f"parse only, one {PAGE_SIZE}-message page: models {parse_ours:.2f} ms, "
-        f"json.loads {parse_bare:.2f} ms ({parse_ours / parse_bare:.2f}x)"
+        f"json.loads {parse_bare:.2f} ms ({parse_ours / parse_bare:.2f}x)",
+    ]
+    return Outcome(
+        rows=[
+            Row(
+                "paging: client / bare httpx2, 10,000 msgs",
+                f"{ratio:.2f}x, {our_requests} requests (ceil = {expected})",
+                f"<= {GOAL}x, = ceil",
+                ratio <= GOAL and counts_ok,
+            )
+        ],
+        notes=notes,
+        numbers={
+            "ratio": ratio,
+            "requests": our_requests,
+            "expected": expected,
+            "counts_ok": float(counts_ok),
+        },
     )
-    if our_requests != expected or total != bare_total:
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--repetitions", type=int, default=7)
+    args = parser.parse_args()
+    outcome = run(repetitions=args.repetitions)
+    for line in outcome.notes:
+        print(line)
+    if not outcome.numbers["counts_ok"]:
         raise SystemExit(1)
 
 

@@ -2,10 +2,74 @@
 
 from __future__ import annotations
 
+import functools
+import logging
+import traceback
+from collections.abc import Iterator
+
 import pytest
 from starlette.applications import Starlette
 
-from ultravox_calls_mcp.sandbox import SandboxData, create_app, generate_dataset
+from ultravox_calls_mcp.sandbox import SANDBOX_API_KEY, SandboxData, create_app, generate_dataset
+
+SECRET_INPUT = "secret_input"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{SECRET_INPUT}: the test hands a secret to the server on purpose (e.g. a key pasted "
+        "as an id), so log lines may echo it; the suite-wide log check is skipped",
+    )
+
+
+@functools.cache
+def planted_secrets() -> tuple[str, ...]:
+    """Every value that must never reach a model, a log or an exception text: the sandbox
+    key and each canary the default dataset plants (SIP password, TTS headers, callback
+    secrets, a key read out in a transcript...)."""
+    return (SANDBOX_API_KEY, *generate_dataset(7).canaries)
+
+
+def leaked_secret(text: str, *, exempt: str = "") -> str | None:
+    """The first planted secret in ``text``, ignoring any whose prefix is in ``exempt``
+    (a test that hands a secret, or part of one, to the server on purpose)."""
+    return next((s for s in planted_secrets() if s in text and s[:16] not in exempt), None)
+
+
+class _Capture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.leaks: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = record.getMessage()
+        except Exception:  # a record whose args do not format still carries its msg
+            text = str(record.msg)
+        if record.exc_info and record.exc_info[1] is not None:
+            text += "".join(traceback.format_exception(record.exc_info[1]))
+        if (secret := leaked_secret(text)) is not None:
+            self.leaks.append(f"{record.name}: …{secret[:12]}…")
+
+
+@pytest.fixture(autouse=True)
+def no_secret_in_any_log_line(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every record of every logger, at DEBUG, with its exception text: no planted secret."""
+    if request.node.get_closest_marker(SECRET_INPUT):
+        yield
+        return
+    root = logging.getLogger()
+    capture = _Capture()
+    level = root.level
+    root.addHandler(capture)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield
+    finally:
+        root.removeHandler(capture)
+        root.setLevel(level)
+    assert not capture.leaks, f"planted secret in log records: {capture.leaks[:3]}"
 
 
 @pytest.fixture

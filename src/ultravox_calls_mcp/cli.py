@@ -2,6 +2,7 @@
 
     ultravox-calls-mcp [--sandbox] [--transport stdio|sse|http] [--host H] [--port P]
     ultravox-calls-mcp [--sandbox] try TOOL [name=value ...]
+    ultravox-calls-mcp [--sandbox] doctor
 
 Logs go to stderr only: on stdio, stdout belongs to the protocol.
 """
@@ -94,6 +95,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="name=value",
         help='tool arguments; values are JSON when they parse as JSON (5, true, ["a"])',
     )
+    doctor_cmd = sub.add_parser(
+        "doctor", help="check the API key, the base URL and the cache directory; say what to fix"
+    )
+    # SUPPRESS: "--sandbox doctor" must not be reset to False by the subcommand's default.
+    doctor_cmd.add_argument(
+        "--sandbox",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="check against the built-in sandbox",
+    )
     return parser
 
 
@@ -102,6 +113,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=args.log_level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
     )
+    if args.command == "doctor":
+        from ultravox_calls_mcp import doctor
+
+        return doctor.main(args)
     try:
         settings, transport = _settings(args)
     except ConfigError as exc:

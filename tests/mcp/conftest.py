@@ -11,6 +11,7 @@ from mcp.types import CallToolResult, TextContent
 from starlette.applications import Starlette
 
 from mcp import Client
+from tests.conftest import leaked_secret
 from ultravox_calls_mcp.config import Settings
 from ultravox_calls_mcp.mcp.server import build_server
 from ultravox_calls_mcp.sandbox import SANDBOX_API_KEY, SandboxData, create_app
@@ -54,16 +55,26 @@ def text_of(result: CallToolResult) -> str:
     return "\n".join(parts)
 
 
+def assert_no_secret(text: str, arguments: dict[str, object] | None = None) -> str:
+    """``text`` unchanged, after checking it holds no planted secret (tests/conftest.py).
+
+    A secret the test itself passed as an argument may be echoed back (a query line).
+    """
+    secret = leaked_secret(text, exempt=repr(arguments or {}))
+    assert secret is None, f"a planted secret reached the model: …{secret[:12]}…"
+    return text
+
+
 async def call_text(client: Client, tool: str, **arguments: object) -> str:
     result = await client.call_tool(tool, arguments)
     assert not result.is_error, text_of(result)
-    return text_of(result)
+    return assert_no_secret(text_of(result), arguments)
 
 
 async def call_error(client: Client, tool: str, **arguments: object) -> str:
     result = await client.call_tool(tool, arguments)
     assert result.is_error, f"expected an error result, got: {text_of(result)[:500]}"
-    return text_of(result)
+    return assert_no_secret(text_of(result), arguments)
 
 
 _ROW_ID = re.compile(r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}) · ", re.M)

@@ -25,6 +25,9 @@ EXPECTED_TOOLS = {
     "list_call_tools",
     "list_agents",
     "get_agent",
+    "search_transcripts",
+    "find_problem_calls",
+    "summarize_calls",
 }
 
 

@@ -98,3 +98,16 @@ def test_fence_body_never_contains_the_end_marker(body: str, label: str) -> None
     assert end not in inner
     assert "<<<" not in inner
     assert ">>>" not in inner
+
+
+def test_plain_ascii_takes_the_fast_path_with_the_same_result() -> None:
+    from ultravox_calls_mcp.render import text as text_module
+
+    samples = ["plain words.", "  padded  ", "two  spaces", "", "tab\there", "line\nbreak"]
+    for sample in samples:
+        slow = text_module._INVISIBLE.sub(
+            "", text_module._LINE_BREAKS.sub("\n", text_module._ANSI.sub("", sample))
+        )
+        assert text_module.clean(sample) == slow
+        folded = (text_module._WHITESPACE.sub(" ", line).strip() for line in slow.split("\n"))
+        assert text_module.one_line(sample) == text_module.NEWLINE_SIGN.join(f for f in folded if f)

@@ -147,7 +147,8 @@ class CallFilters(BaseModel):
 def _seconds(value: float) -> str:
     if float(value).is_integer():
         return f"{int(value)}s"
-    return f"{value:.3f}".rstrip("0") + "s"
+    # rstrip(".") too: 2.0001 rounds to "2.000", which must become "2s", not "2.s".
+    return f"{value:.3f}".rstrip("0").rstrip(".") + "s"
 
 
 def _comparable(value: date | datetime) -> date | None:

@@ -11,6 +11,7 @@ import random as _random
 import re
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from contextvars import ContextVar
 from typing import Final, TypeVar
 from urllib.parse import urlsplit
 
@@ -39,6 +40,10 @@ R = TypeVar("R")
 
 BASE_HINT: Final = "Check that ULTRAVOX_BASE_URL points at the Ultravox API."
 _SHAPE_PART = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,40}|\d{1,6}")
+
+# Set by code that runs many requests at once (the audit scans) so that one request's
+# pause before a retry (a 429's Retry-After) pauses its siblings too; None: plain sleep.
+retry_pause: ContextVar[Sleep | None] = ContextVar("ultravox_retry_pause", default=None)
 
 
 class _Retry(Exception):
@@ -142,7 +147,7 @@ class ApiTransport:
             if anyio.current_time() + delay >= deadline:
                 raise failure.error  # waiting would outlast the deadline anyway
             logger.debug("GET %s: retrying in %.3f s (attempt %d failed)", path, delay, attempt)
-            await self._sleep(delay)
+            await (retry_pause.get() or self._sleep)(delay)
 
     async def _attempt(
         self,

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
+
+
+def _not_bool(value: object) -> object:
+    # JSON true/false would otherwise pass as 1/0: a model that sent them meant something else.
+    # Placed after Field() in Annotated, so the bounds stay minimum/maximum in the schema.
+    if isinstance(value, bool):
+        raise ValueError("must be a whole number, not true/false")
+    return value
+
+
+_Count = BeforeValidator(_not_bool)
 
 # Upper bound the API is asked for per page; it may clamp lower, and we say so.
 MAX_PAGE_SIZE = 200
@@ -37,6 +48,7 @@ PageSize = Annotated[
         ge=1,
         le=MAX_PAGE_SIZE,
     ),
+    _Count,
 ]
 MaxChars = Annotated[
     int | None,
@@ -46,8 +58,10 @@ MaxChars = Annotated[
         ge=2_000,
         le=200_000,
     ),
+    _Count,
 ]
 Offset = Annotated[
     int,
     Field(description="Character offset to start reading at, as printed after a cut.", ge=0),
+    _Count,
 ]

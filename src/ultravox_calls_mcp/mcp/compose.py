@@ -9,9 +9,10 @@ largest prefix of the block that fits together with its footer.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import accumulate
 
 from ultravox_calls_mcp.render.budget import cut_note, window
-from ultravox_calls_mcp.render.text import fence
+from ultravox_calls_mcp.render.text import fence, fence_line
 
 # Lines longer than this share of the budget are clipped before composing, so at
 # least one row always fits and a continuation always makes progress.
@@ -30,6 +31,12 @@ def compose(
     head = "\n".join(header)
     line_cap = max(200, int(max_chars * _LINE_SHARE))
     lines = [_clip_line(line, line_cap) for line in body]
+    # Fencing cleans and hashes the whole block, which made each probe of the search below
+    # cost as much as the result; probes instead add up lines sized once as fenced, and
+    # the chosen prefix is then rendered for real and checked.
+    sizes = [len(fence_line(line)) if label else len(line) for line in lines]
+    starts = [0, *accumulate(size + 1 for size in sizes)]  # +1: the joining newline
+    frame = len(fence("", label)) if label else 0
 
     def render(count: int) -> str:
         parts = [head] if head else []
@@ -42,15 +49,28 @@ def compose(
             parts.append(tail)
         return "\n".join(parts)
 
-    # Binary search on the prefix length: rendering is monotone in it.
+    def size(count: int) -> int:
+        parts = [len(head)] if head else []
+        if count:
+            parts.append(frame + starts[count] - 1)
+        tail = "\n".join(footer(count))
+        if tail:
+            parts.append(len(tail))
+        return sum(parts) + len(parts) - 1
+
+    # Binary search on the prefix length: the size is monotone in it.
     low, high = 0, len(lines)
     while low < high:
         mid = (low + high + 1) // 2
-        if len(render(mid)) <= max_chars:
+        if size(mid) <= max_chars:
             low = mid
         else:
             high = mid - 1
-    return render(low), low
+    text = render(low)
+    while len(text) > max_chars and low > 0:  # cleaning the joined block differed
+        low -= 1
+        text = render(low)
+    return text, low
 
 
 def _clip_line(line: str, cap: int) -> str:

@@ -27,5 +27,17 @@ def tool_errors(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
             return await fn(*args, **kwargs)
         except UltravoxError as exc:
             raise ToolError(str(exc)) from None
+        except ExceptionGroup as group:
+            # Tools that run requests in a task group (the audit scans) get our errors
+            # wrapped in a group; unwrapped, they read as our message, not as a crash.
+            ours, rest = group.split(UltravoxError)
+            if ours is None or rest is not None:
+                raise
+            raise ToolError(str(_first_leaf(ours))) from None
 
     return wrapper
+
+
+def _first_leaf(group: BaseExceptionGroup[UltravoxError]) -> BaseException:
+    first = group.exceptions[0]
+    return _first_leaf(first) if isinstance(first, BaseExceptionGroup) else first

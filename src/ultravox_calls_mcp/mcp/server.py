@@ -143,6 +143,7 @@ def build_server(
     from ultravox_calls_mcp.mcp import (
         prompts,
         resources,
+        tools_audit,
         tools_calls,
         tools_misc,
         tools_stages,
@@ -153,6 +154,7 @@ def build_server(
     tools_stages.register(server)
     tools_transcript.register(server)
     tools_misc.register(server)
+    tools_audit.register(server)
     resources.register(server, holder)
     prompts.register(server)
     return server

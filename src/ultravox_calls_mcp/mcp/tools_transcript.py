@@ -69,8 +69,9 @@ async def get_call_transcript(
     state = app_state(ctx)
     budget = max_chars or state.settings.max_chars
     client = state.client
-    stages = [stage async for stage in client.iter_call_stages(call_id)]
+    # A bad cursor is refused before any request is spent on it.
     start = cursors.decode("transcript", cursor, tool="get_call_transcript")
+    stages = [stage async for stage in client.iter_call_stages(call_id)]
 
     async def fetch(upstream: str | None) -> Page[Message]:
         return await client.list_call_messages(
@@ -194,10 +195,10 @@ async def get_stage_messages(
     state = app_state(ctx)
     budget = max_chars or state.settings.max_chars
     client = state.client
+    start = cursors.decode("stage-messages", cursor, tool="get_stage_messages")
     if message_index is not None:
         return await _one_message(state, call_id, call_stage_id, message_index, text_offset, budget)
     stage = await client.get_call_stage(call_id, call_stage_id)
-    start = cursors.decode("stage-messages", cursor, tool="get_stage_messages")
     size = page_size or state.settings.page_size
 
     async def fetch(upstream: str | None) -> Page[Message]:
@@ -205,7 +206,9 @@ async def get_stage_messages(
             call_id, call_stage_id, cursor=upstream, page_size=size
         )
 
-    batch = await read_messages(fetch, start, budget=budget, max_pages=state.settings.max_pages)
+    # An explicit page_size asks for pages of that many rows: one upstream page per result.
+    pages = 1 if page_size else state.settings.max_pages
+    batch = await read_messages(fetch, start, budget=budget, max_pages=pages)
     wanted = {_WIRE_ROLES[r] for r in roles} if roles else None
     entries = [
         (line, pos)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-__all__ = ["clean", "clip", "fence", "one_line"]
+__all__ = ["clean", "clip", "fence", "fence_line", "one_line"]
 
 # Escape sequences are removed whole, so their printable tails ("[31m") do not survive as
 # debris once the control characters themselves are stripped.
@@ -54,6 +54,10 @@ NEWLINE_SIGN = " ⏎ "
 
 def clean(text: str) -> str:
     """Strip terminal escapes and invisible/control characters; normalise line breaks."""
+    if text.isascii() and text.isprintable():
+        # Nothing to strip: every pattern below needs a control or a non-ASCII character.
+        # Most speech is like this, and a transcript page cleans hundreds of strings.
+        return text
     text = _ANSI.sub("", text)
     text = _LINE_BREAKS.sub("\n", text)
     return _INVISIBLE.sub("", text)
@@ -61,6 +65,8 @@ def clean(text: str) -> str:
 
 def one_line(text: str) -> str:
     """Clean, then fold to a single line: line breaks shown as ' ⏎ ', whitespace collapsed."""
+    if text.isascii() and text.isprintable() and "  " not in text:
+        return text.strip()  # the only whitespace left is single spaces
     lines = (_WHITESPACE.sub(" ", line).strip() for line in clean(text).split("\n"))
     return NEWLINE_SIGN.join(line for line in lines if line)
 
@@ -76,6 +82,11 @@ def clip(text: str, limit: int, ellipsis: str = "…") -> str:
 
 def _neutralise(text: str) -> str:
     return text.replace(_MARKER_OPEN, _SAFE_OPEN).replace(_MARKER_CLOSE, _SAFE_CLOSE)
+
+
+def fence_line(line: str) -> str:
+    """One line of a body as ``fence`` writes it (for sizing a block line by line)."""
+    return _neutralise(clean(line))
 
 
 def fence(body: str, label: str) -> str:

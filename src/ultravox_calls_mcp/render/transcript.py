@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from ultravox_calls_mcp.api.models import CallStage, Message
 from ultravox_calls_mcp.render.budget import window
@@ -80,7 +81,14 @@ def message_text(message: Message) -> str:
     clip point was already redacted whole; a reader that continues at ``shown`` must
     window this same text.
     """
-    return untrusted_block(message.text or "")
+    return _cleaned(message.text or "")
+
+
+# A clipped message is cleaned once for its line and again for its cut note's total;
+# on a ~100 KB utterance each pass costs tens of milliseconds.
+@lru_cache(maxsize=4)
+def _cleaned(text: str) -> str:
+    return untrusted_block(text)
 
 
 def _body(message: Message, max_text_chars: int, more_hint: MoreHint, *, as_json: bool) -> str:

@@ -1,0 +1,178 @@
+"""Load the parts of one call an audit needs: from the cache when the call has ended,
+else from Ultravox (then cached). A shared gate makes every worker pause together when
+Ultravox asks one of them to slow down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final, Literal
+
+import anyio
+from pydantic import TypeAdapter
+
+from ultravox_calls_mcp.api.client import UltravoxClient
+from ultravox_calls_mcp.api.models import Call, CallEvent, CallStage, CallTool, Message
+from ultravox_calls_mcp.api.paging import Page
+from ultravox_calls_mcp.audit.cache import CallCache, Scope
+
+Part = Literal["messages", "events", "stages", "tools"]
+PARTS: Final[tuple[Part, ...]] = ("messages", "events", "stages", "tools")
+
+# Ultravox may still append a last event or message just after `ended` is set; a call
+# is cached only once it has been over this long.
+SETTLE: Final = timedelta(minutes=2)
+# Per-call reads ask for the largest page the API is known to grant: fewer requests.
+PAGE_SIZE: Final = 200
+
+_ADAPTERS: Final[dict[Part, TypeAdapter[Any]]] = {
+    "messages": TypeAdapter(list[Message]),
+    "events": TypeAdapter(list[CallEvent]),
+    "stages": TypeAdapter(list[CallStage]),
+    "tools": TypeAdapter(list[CallTool]),
+}
+
+
+class BackoffGate:
+    """One pause shared by all workers: a retry delay (429 Retry-After, 5xx backoff)
+    seen by any of them holds back every request until it has passed."""
+
+    def __init__(self) -> None:
+        self._until = 0.0
+        self.pauses = 0
+
+    def close_for(self, seconds: float) -> None:
+        until = anyio.current_time() + max(0.0, seconds)
+        if until > self._until:
+            self._until = until
+            self.pauses += 1
+
+    async def wait(self) -> None:
+        # A loop, not an Event: another worker may push the end of the pause further out.
+        while (left := self._until - anyio.current_time()) > 0:  # noqa: ASYNC110
+            await anyio.sleep(left)
+
+    async def pause(self, seconds: float) -> None:
+        """Installed as the client's retry pause (``api.transport.retry_pause``)."""
+        self.close_for(seconds)
+        await self.wait()
+
+
+@dataclass(frozen=True)
+class CallData:
+    """One call and the parts loaded for it; a part not asked for is None."""
+
+    call: Call
+    messages: list[Message] | None = None
+    events: list[CallEvent] | None = None
+    stages: list[CallStage] | None = None
+    tools: list[CallTool] | None = None
+    # Parts served by the cache / fetched from Ultravox for this load.
+    cached: frozenset[Part] = field(default_factory=frozenset)
+    fetched: frozenset[Part] = field(default_factory=frozenset)
+
+
+def is_settled(call: Call, now: datetime | None = None) -> bool:
+    """Whether a call's data can no longer change (so it may be cached)."""
+    if call.ended is None:
+        return False
+    ended = call.ended if call.ended.tzinfo else call.ended.replace(tzinfo=UTC)
+    return ended + SETTLE <= (now or datetime.now(UTC))
+
+
+def encode(part: Part, items: list[Any]) -> bytes:
+    # exclude_unset keeps what the API sent, unknown fields included: a faithful copy.
+    return _ADAPTERS[part].dump_json(items, by_alias=True, exclude_unset=True)
+
+
+def decode(part: Part, data: bytes) -> list[Any]:
+    result: list[Any] = _ADAPTERS[part].validate_json(data)
+    return result
+
+
+class CallLoader:
+    """Loads call parts through the cache; ``cache`` None means no caching at all."""
+
+    def __init__(
+        self,
+        client: UltravoxClient,
+        cache: CallCache | None,
+        scope: Scope,
+        gate: BackoffGate,
+        *,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._client = client
+        self._cache = cache
+        self._scope = scope
+        self._gate = gate
+        self._now = now
+
+    def cacheable(self, call: Call) -> bool:
+        return self._cache is not None and is_settled(call, self._now())
+
+    async def lookup(
+        self, calls: list[Call], parts: frozenset[Part]
+    ) -> dict[str, dict[str, bytes]]:
+        """Cached parts of the settled calls among ``calls``, in one trip to the database."""
+        cache = self._cache
+        ids = [call.call_id for call in calls if self.cacheable(call)]
+        if cache is None or not ids:
+            return {}
+        return await anyio.to_thread.run_sync(cache.get_many, self._scope, ids, parts)
+
+    async def load(
+        self, call: Call, parts: frozenset[Part], cached: Mapping[str, bytes]
+    ) -> CallData:
+        loaded: dict[str, Any] = {}
+        from_cache: set[Part] = set()
+        for part in parts:
+            blob = cached.get(part)
+            if blob is not None and self.cacheable(call):
+                loaded[part] = decode(part, blob)
+                from_cache.add(part)
+        missing = [part for part in PARTS if part in parts and part not in from_cache]
+        # One request at a time per call: the concurrency bound is then a bound on requests.
+        for part in missing:
+            loaded[part] = await self._fetch(part, call.call_id)
+        if missing and self._cache is not None and self.cacheable(call):
+            blobs: dict[str, bytes] = {part: encode(part, loaded[part]) for part in missing}
+            # Not abandoned on cancel: the one transaction finishes or never starts.
+            await anyio.to_thread.run_sync(self._cache.put, self._scope, call.call_id, blobs)
+        return CallData(
+            call=call,
+            cached=frozenset(from_cache),
+            fetched=frozenset(missing),
+            **loaded,
+        )
+
+    async def _fetch(self, part: Part, call_id: str) -> list[Any]:
+        client = self._client
+        if part == "messages":
+            return await self._all_pages(
+                lambda c: client.list_call_messages(
+                    call_id, mode="in_call", cursor=c, page_size=PAGE_SIZE
+                )
+            )
+        if part == "events":
+            return await self._all_pages(
+                lambda c: client.list_call_events(
+                    call_id, minimum_severity="debug", cursor=c, page_size=PAGE_SIZE
+                )
+            )
+        if part == "stages":
+            return await self._all_pages(
+                lambda c: client.list_call_stages(call_id, cursor=c, page_size=PAGE_SIZE)
+            )
+        await self._gate.wait()
+        return await client.list_call_tools(call_id)
+
+    async def _all_pages(self, fetch: Callable[[str | None], Awaitable[Page[Any]]]) -> list[Any]:
+        async def gated(cursor: str | None) -> Page[Any]:
+            await self._gate.wait()
+            return await fetch(cursor)
+
+        # iter_pages guards against repeated cursors and runaway lists.
+        return [item async for page in self._client.iter_pages(gated) for item in page.results]

@@ -1,0 +1,101 @@
+"""What the audit tools share within one session: the cache, the backoff gate, the loader.
+
+Tied to the session's ``UltravoxClient`` (one per server lifespan) rather than built in
+the lifespan itself, so the cache file is opened only when an audit first runs: a
+server that is only listed, or never audits, touches no disk.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import weakref
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import anyio
+
+from ultravox_calls_mcp.api.client import UltravoxClient
+from ultravox_calls_mcp.audit.cache import CallCache, Scope, default_cache_dir
+from ultravox_calls_mcp.audit.fetch import BackoffGate, CallLoader
+from ultravox_calls_mcp.config import Settings
+
+logger = logging.getLogger("ultravox_calls_mcp.audit")
+
+# RFC 6761 reserves .invalid: only the in-process sandbox answers there. Its data is
+# made up and regenerated per process, so it is cached in memory, never in the user's
+# home (unless a cache_dir is set explicitly).
+_SANDBOX_SUFFIX = ".invalid"
+
+
+@dataclass(frozen=True)
+class CachePlan:
+    enabled: bool
+    directory: Path | None  # None with enabled: in memory
+
+    def describe(self) -> str:
+        if not self.enabled:
+            return "off"
+        return f"on ({self.directory})" if self.directory else "on (in memory)"
+
+
+def cache_plan(settings: Settings) -> CachePlan:
+    if not settings.cache_enabled:
+        return CachePlan(False, None)
+    if settings.cache_dir is not None:
+        return CachePlan(True, settings.cache_dir)
+    host = urlsplit(settings.base_url).hostname or ""
+    if host.endswith(_SANDBOX_SUFFIX):
+        return CachePlan(True, None)
+    return CachePlan(True, default_cache_dir())
+
+
+class AuditRuntime:
+    def __init__(self, settings: Settings, client: UltravoxClient) -> None:
+        self.settings = settings
+        self.client = client
+        self.gate = BackoffGate()
+        self.plan = cache_plan(settings)
+        key = settings.api_key.get_secret_value() if settings.api_key else ""
+        self.scope = Scope.of(settings.base_url, key)
+        self._cache: CallCache | None = None
+        self._opened = False
+        self._lock = anyio.Lock()
+        self.cache_note = self.plan.describe()
+
+    async def loader(self) -> CallLoader:
+        return CallLoader(self.client, await self.cache(), self.scope, self.gate)
+
+    async def cache(self) -> CallCache | None:
+        async with self._lock:
+            if not self._opened:
+                self._opened = True
+                self._cache = await self._open()
+            return self._cache
+
+    async def _open(self) -> CallCache | None:
+        if not self.plan.enabled:
+            return None
+        directory, limit = self.plan.directory, self.settings.cache_max_bytes
+        try:
+            cache = await anyio.to_thread.run_sync(
+                lambda: CallCache.open(directory, max_bytes=limit)
+            )
+        except (OSError, sqlite3.Error) as exc:
+            # A read-only or full home must not stop an audit: run it uncached.
+            logger.warning("cache at %s unavailable (%s); auditing without it", directory, exc)
+            self.cache_note = "off (the cache directory could not be used)"
+            return None
+        weakref.finalize(self, cache.close)
+        return cache
+
+
+_RUNTIMES: weakref.WeakKeyDictionary[UltravoxClient, AuditRuntime] = weakref.WeakKeyDictionary()
+
+
+def runtime_for(settings: Settings, client: UltravoxClient) -> AuditRuntime:
+    runtime = _RUNTIMES.get(client)
+    if runtime is None:
+        runtime = _RUNTIMES[client] = AuditRuntime(settings, client)
+    return runtime

@@ -1,0 +1,92 @@
+"""Aggregates over calls, grouped by agent, end reason or day: pure functions.
+
+Per group: calls, live calls, duration percentiles (joined, ended calls only: an
+unjoined call's zero would drag every percentile down), the end-reason mix, and the tool
+failure rate (tool results with ``errorDetails`` over tool calls made).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ultravox_calls_mcp.audit.fetch import CallData
+from ultravox_calls_mcp.render.calls import call_duration_seconds
+from ultravox_calls_mcp.render.fmt import plain
+from ultravox_calls_mcp.render.transcript import TOOL_CALL, TOOL_RESULT, role_of
+
+GroupBy = Literal["agent", "end_reason", "day"]
+
+
+@dataclass
+class GroupStats:
+    key: str
+    label: str
+    calls: int = 0
+    live: int = 0
+    durations: list[float] = field(default_factory=list)
+    end_reasons: Counter[str] = field(default_factory=Counter)
+    tool_calls: int = 0
+    tool_failures: int = 0
+
+    def add(self, data: CallData) -> None:
+        call = data.call
+        self.calls += 1
+        if call.is_live:
+            self.live += 1
+        else:
+            self.end_reasons[plain(call.end_reason, 40) or "unknown"] += 1
+            seconds = call_duration_seconds(call)
+            if seconds is not None and call.joined is not None:
+                self.durations.append(seconds)
+        for message in data.messages or ():
+            role = role_of(message)
+            if role == TOOL_CALL:
+                self.tool_calls += 1
+            elif role == TOOL_RESULT and message.error_details:
+                self.tool_failures += 1
+
+    def percentile(self, share: float) -> float | None:
+        """Nearest-rank percentile of the durations; None without any."""
+        if not self.durations:
+            return None
+        ordered = sorted(self.durations)
+        rank = max(1, math.ceil(share * len(ordered)))
+        return ordered[rank - 1]
+
+    @property
+    def failure_rate(self) -> float | None:
+        return self.tool_failures / self.tool_calls if self.tool_calls else None
+
+
+def _key(data: CallData, group_by: GroupBy) -> tuple[str, str]:
+    call = data.call
+    if group_by == "end_reason":
+        reason = "live" if call.is_live else (plain(call.end_reason, 40) or "unknown")
+        return reason, reason
+    if group_by == "day":
+        day = call.created.date().isoformat() if call.created else "unknown"
+        return day, day
+    agent_id = call.agent_id or (call.agent.agent_id if call.agent else None)
+    name = plain(call.agent.name if call.agent else None, 60)
+    key = plain(agent_id, 64) or "no agent"
+    return key, f"{name} ({key})" if name else key
+
+
+def summarize(calls: Sequence[CallData], group_by: GroupBy) -> tuple[GroupStats, list[GroupStats]]:
+    """(all calls together, one entry per group). Agents and end reasons come busiest
+    first; days in calendar order."""
+    overall = GroupStats("all", "all calls")
+    groups: dict[str, GroupStats] = {}
+    for data in calls:
+        overall.add(data)
+        key, label = _key(data, group_by)
+        groups.setdefault(key, GroupStats(key, label)).add(data)
+    if group_by == "day":
+        ordered = sorted(groups.values(), key=lambda g: g.key)
+    else:
+        ordered = sorted(groups.values(), key=lambda g: (-g.calls, g.key))
+    return overall, ordered

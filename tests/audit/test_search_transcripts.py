@@ -1,0 +1,155 @@
+"""search_transcripts through a real MCP client: found across calls and stages, resumable,
+within budget, redacted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from starlette.applications import Starlette
+
+from mcp import Client
+from tests.audit.conftest import (
+    PHRASE,
+    Planted,
+    audit_client,
+    hits,
+    matched_calls,
+    next_cursor,
+)
+from tests.mcp.conftest import call_error, call_text
+
+pytestmark = pytest.mark.anyio
+
+
+async def _read_all(client: Client, **args: object) -> list[str]:
+    pages: list[str] = []
+    cursor: str | None = None
+    for _ in range(200):
+        text = await call_text(
+            client, "search_transcripts", **args, **({"cursor": cursor} if cursor else {})
+        )
+        pages.append(text)
+        cursor = next_cursor(text)
+        if cursor is None:
+            return pages
+    raise AssertionError("search_transcripts did not reach the end")
+
+
+@pytest.mark.parametrize("mode", ["auto", "legacy"])
+async def test_a_planted_phrase_is_found_in_every_call_and_stage_it_was_planted_in(
+    app: Starlette, cache_dir: Path, planted: Planted, mode: str
+) -> None:
+    async with audit_client(app, cache_dir, mode=mode) as client:
+        text = await call_text(client, "search_transcripts", query=PHRASE.lower())
+    assert sorted(matched_calls(text)) == sorted({p.call_id for p in planted.plants})
+    assert sorted(hits(text)) == sorted((p.stage_id, p.index, p.role) for p in planted.plants)
+    assert f"«{PHRASE}»" in text
+    assert "stage 3 " in text  # the three-stage call's last stage is numbered as such
+    assert f"4 of {len(planted.data.calls)} calls matched" not in text
+    assert f"3 of {len(planted.data.calls)} calls matched, 4 matching messages." in text
+    assert text.rstrip().endswith(
+        "message_index=<n>); whole transcript: get_call_transcript(call_id=…)"
+    )
+
+
+async def test_roles_case_sensitivity_and_regex_narrow_the_matches(
+    app: Starlette, cache_dir: Path, planted: Planted
+) -> None:
+    async with audit_client(app, cache_dir) as client:
+        users = await call_text(client, "search_transcripts", query=PHRASE, roles=["user"])
+        exact = await call_text(
+            client, "search_transcripts", query=PHRASE.lower(), case_sensitive=True
+        )
+        pattern = await call_text(
+            client, "search_transcripts", query=r"purple\s+ele\w+", regex=True
+        )
+    assert {role for _, _, role in hits(users)} == {"USER"}
+    assert len(hits(users)) == sum(p.role == "USER" for p in planted.plants)
+    assert hits(exact) == []
+    assert len(hits(pattern)) == len(planted.plants)
+
+
+@pytest.mark.parametrize(
+    ("query", "fix"),
+    [
+        ("(unclosed", "not a valid regular expression"),
+        ("(a+)+$", "Drop the inner or the outer quantifier"),
+        (r"(\w*\s?)*x", "exponential"),
+        ("x" * 201, "the limit is 200"),
+    ],
+)
+async def test_a_dangerous_or_broken_regex_is_refused_with_a_fix(
+    app: Starlette, cache_dir: Path, query: str, fix: str
+) -> None:
+    async with audit_client(app, cache_dir) as client:
+        message = await call_error(client, "search_transcripts", query=query, regex=True)
+    assert fix in message
+    assert len(app.state.requests) == 0  # refused before any request
+
+
+async def test_max_calls_stops_the_scan_and_the_cursor_resumes_without_losing_a_call(
+    app: Starlette, cache_dir: Path, planted: Planted
+) -> None:
+    async with audit_client(app, cache_dir) as client:
+        whole = await call_text(client, "search_transcripts", query="appointment")
+        pages = await _read_all(client, query="appointment", max_calls=7)
+    total = len(planted.data.calls)
+    assert len(pages) == -(-total // 7)
+    assert "Scanned calls 1–7 of" in pages[0]
+    assert "Scanned calls 8–14 of" in pages[1]
+    assert "[stopped: " in pages[0]
+    assert [c for page in pages for c in matched_calls(page)] == matched_calls(whole)
+
+
+async def test_a_result_cut_by_the_budget_resumes_at_the_first_call_not_shown(
+    app: Starlette, cache_dir: Path
+) -> None:
+    async with audit_client(app, cache_dir) as client:
+        whole = await call_text(
+            client, "search_transcripts", query="appointment", max_chars=200_000
+        )
+        pages = await _read_all(client, query="appointment", max_chars=2_000)
+    assert len(pages) > 3
+    assert all(len(page) <= 2_000 for page in pages)
+    shown = [c for page in pages for c in matched_calls(page)]
+    # A call whose lines were cut part-way is shown again, whole, on the next page.
+    assert list(dict.fromkeys(shown)) == matched_calls(whole)
+
+
+async def test_planted_secrets_are_neither_shown_nor_findable(
+    app: Starlette, cache_dir: Path, planted: Planted
+) -> None:
+    canaries = planted.data.canaries
+    async with audit_client(app, cache_dir) as client:
+        texts = [await call_text(client, "search_transcripts", query="key", max_chars=200_000)]
+        for canary in canaries:
+            texts.append(await call_text(client, "search_transcripts", query=canary[:40]))
+    assert "[redacted]" in texts[0]
+    for text in texts:
+        # The first line echoes the query the caller sent; what was found comes after it.
+        found = text.split("\n", 1)[1]
+        for canary in canaries:
+            assert canary not in found
+    # Matching runs on redacted text: a secret's own characters find nothing.
+    assert all("0 of " in text for text in texts[1:])
+
+
+async def test_progress_is_reported_to_the_client_up_to_the_total(
+    app: Starlette, cache_dir: Path, planted: Planted
+) -> None:
+    seen: list[tuple[float, float | None, str | None]] = []
+
+    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+        seen.append((progress, total, message))
+
+    async with audit_client(app, cache_dir) as client:
+        result = await client.call_tool(
+            "search_transcripts", {"query": "hello"}, progress_callback=on_progress
+        )
+    assert not result.is_error
+    total = len(planted.data.calls)
+    assert len(seen) >= 10
+    assert [p for p, _, _ in seen] == sorted(p for p, _, _ in seen)
+    assert seen[-1][:2] == (total, total)
+    assert seen[-1][2] == f"search_transcripts: read {total} of {total} calls"

@@ -1,0 +1,61 @@
+"""Every benchmark runs on a tiny configuration and returns real numbers.
+
+No timing is asserted here (the machines are shared and noisy): only that each module
+still runs end to end against the sandbox and reports rows with figures. Counts and
+sizes that do not depend on timing are checked where they are exact.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+
+import pytest
+from benchmarks import run
+from benchmarks.common import Outcome, format_table
+
+MODULES = [
+    "benchmarks.p1_list_size",
+    "benchmarks.p2_transcript_size",
+    "benchmarks.p3_largest_result",
+    "benchmarks.p4_requests",
+    "benchmarks.p5_cold_start",
+    "benchmarks.p6_call_overhead",
+    "benchmarks.paging",
+]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_benchmark_runs_quickly_and_returns_numbers(name: str) -> None:
+    outcome = importlib.import_module(name).run(quick=True)
+    assert isinstance(outcome, Outcome)
+    assert outcome.rows
+    assert all(row.figure and row.goal for row in outcome.rows)
+    assert outcome.numbers
+    assert all(math.isfinite(value) and value >= 0 for value in outcome.numbers.values())
+
+
+def test_size_benchmarks_keep_every_fact_and_message() -> None:
+    from benchmarks import p1_list_size, p2_transcript_size
+
+    assert p1_list_size.run(quick=True).numbers["missing"] == 0
+    assert p2_transcript_size.run(quick=True).numbers["missing"] == 0
+
+
+def test_request_counts_match_the_page_arithmetic() -> None:
+    from benchmarks import p4_requests
+
+    outcome = p4_requests.run(quick=True)
+    assert all(row.ok for row in outcome.rows), format_table(outcome.rows)
+
+
+def test_a_benchmark_not_written_yet_shows_as_not_yet(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        run, "BENCHMARKS", [("later", "benchmarks.not_written_yet", "later benchmark")]
+    )
+    [row] = run.run_all([], quick=True)
+    assert (row.name, row.figure, row.ok) == ("later benchmark", "not yet", None)
+
+
+def test_the_runner_lists_every_benchmark_module() -> None:
+    assert set(MODULES) <= {module for _, module, _ in run.BENCHMARKS}
