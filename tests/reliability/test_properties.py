@@ -11,6 +11,10 @@ from typing import Any
 
 import anyio
 import httpx2
+
+# Hypothesis imports this lazily mid-draw, deep in recursion, where pytest's assertion
+# rewriting of the import trips CPython 3.11's "AST recursion depth mismatch"; load it now.
+import hypothesis.strategies._internal.random  # noqa: F401
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
