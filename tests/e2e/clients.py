@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -17,8 +16,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import anyio
 import pytest
+
+from tests.subprocess_server import serving
 
 E2E = Path(__file__).resolve().parent
 NODE_MODULES = E2E / "node_modules"
@@ -97,47 +97,20 @@ def inspector(args: list[str], env: dict[str, str]) -> dict[str, Any]:
     return answer
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @contextmanager
 def http_server(env: dict[str, str], *args: str) -> Iterator[str]:
     """``ultravox-calls-mcp --sandbox --transport http`` on a free port; yields its /mcp URL."""
-    port = _free_port()
-    proc = subprocess.Popen(
-        [str(server_command()), "--sandbox", "--transport", "http", "--port", str(port), *args],
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        anyio.run(_wait_for_port, port, proc)
+
+    def command(port: int) -> list[str]:
+        return [
+            str(server_command()),
+            "--sandbox",
+            "--transport",
+            "http",
+            "--port",
+            str(port),
+            *args,
+        ]
+
+    with serving(command, env) as port:
         yield f"http://127.0.0.1:{port}/mcp"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stderr is not None:
-            proc.stderr.close()
-
-
-async def _wait_for_port(port: int, proc: subprocess.Popen[bytes]) -> None:
-    with anyio.fail_after(30):
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"server exited early with code {proc.returncode}")
-            try:
-                stream = await anyio.connect_tcp("127.0.0.1", port)
-            except OSError:
-                await anyio.sleep(0.05)
-                continue
-            await stream.aclose()
-            return

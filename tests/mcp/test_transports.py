@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
 import anyio
 import httpx2
@@ -16,6 +14,7 @@ import pytest
 
 from mcp import Client, StdioServerParameters
 from tests.mcp.conftest import call_text, row_ids
+from tests.subprocess_server import serving
 from ultravox_calls_mcp.sandbox import SANDBOX_API_KEY, create_app, run_loopback
 
 pytestmark = pytest.mark.anyio
@@ -28,51 +27,19 @@ _CHILD_ENV = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@contextmanager
-def _serving(*args: str) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "ultravox_calls_mcp", "--sandbox", *args, "--port", str(port)],
-        env=_CHILD_ENV,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+def _serving(*args: str) -> AbstractContextManager[int]:
+    return serving(
+        lambda port: [
+            sys.executable,
+            "-m",
+            "ultravox_calls_mcp",
+            "--sandbox",
+            *args,
+            "--port",
+            str(port),
+        ],
+        _CHILD_ENV,
     )
-    try:
-        _wait_for_port(port, proc)
-        yield port, proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def _wait_for_port(port: int, proc: subprocess.Popen[bytes]) -> None:
-    with anyio.from_thread.start_blocking_portal() as portal:
-        portal.call(_poll_port, port, proc)
-
-
-async def _poll_port(port: int, proc: subprocess.Popen[bytes]) -> None:
-    with anyio.fail_after(30):
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"server exited early with code {proc.returncode}")
-            try:
-                stream = await anyio.connect_tcp("127.0.0.1", port)
-            except OSError:
-                await anyio.sleep(0.05)
-                continue
-            await stream.aclose()
-            return
 
 
 async def test_stdio_subprocess_lists_tools_and_reads_a_transcript() -> None:
@@ -108,7 +75,7 @@ async def test_stdio_subprocess_with_a_key_reads_the_sandbox_over_real_http() ->
 
 
 async def test_streamable_http_subprocess_serves_a_tool_call() -> None:
-    with _serving("--transport", "http") as (port, _):
+    with _serving("--transport", "http") as port:
         with anyio.fail_after(60):
             async with Client(f"http://127.0.0.1:{port}/mcp") as client:
                 text = await call_text(client, "list_agents")
@@ -116,7 +83,7 @@ async def test_streamable_http_subprocess_serves_a_tool_call() -> None:
 
 
 async def test_http_transport_rejects_a_foreign_host_header() -> None:
-    with _serving("--transport", "http") as (port, _):
+    with _serving("--transport", "http") as port:
         async with httpx2.AsyncClient() as http:
             response = await http.post(
                 f"http://127.0.0.1:{port}/mcp",
