@@ -13,7 +13,6 @@ client has a deadline, and the whole run is cancelled after ``--timeout`` second
 from __future__ import annotations
 
 import argparse
-import os
 import socket
 import statistics
 import subprocess
@@ -27,15 +26,16 @@ from typing import Any
 import anyio
 from mcp.client.streamable_http import streamable_http_client
 
+if not __package__:  # run as a script: make the `benchmarks` package importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import REPO_ROOT, Outcome, Row, child_env, print_outcome
 from mcp import Client
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-# A clean environment: no real key may leak in, and the cache stays out of the user's home.
-_ENV = {
-    "PATH": os.environ.get("PATH", ""),
-    "HOME": os.environ.get("HOME", tempfile.gettempdir()),
-    "PYTHONUNBUFFERED": "1",
-}
+CLIENTS = 50
+CALLS = 20
+TIME_BOUND = 300.0
+RSS_GOAL_MB = 50
 
 
 @dataclass
@@ -104,9 +104,28 @@ async def _client(url: str, index: int, calls: int, ids: list[str], tally: Tally
         tally.errors.append(f"client {index}: {type(exc).__name__}: {exc}"[:200])
 
 
+@dataclass
+class LoadResult:
+    clients: int
+    calls: int
+    tally: Tally
+    elapsed: float
+    rss_before: float
+    rss_after: float
+    timed_out: bool
+
+    @property
+    def growth(self) -> float:
+        return self.rss_after - self.rss_before
+
+    @property
+    def ok(self) -> bool:
+        return not self.tally.errors and self.growth < RSS_GOAL_MB and not self.timed_out
+
+
 async def load(
     proc: subprocess.Popen[bytes], port: int, clients: int, calls: int, time_bound: float
-) -> int:
+) -> LoadResult:
     url = f"http://127.0.0.1:{port}/mcp"
     await _wait_for_port(port, proc)
     ids = await _ids(url)
@@ -120,52 +139,88 @@ async def load(
             for index in range(clients):
                 tg.start_soon(_client, url, index, calls, ids, tally)
     elapsed = time.perf_counter() - started
-    after = rss_mb(proc.pid)
-    total = clients * calls
+    return LoadResult(
+        clients, calls, tally, elapsed, before, rss_mb(proc.pid), scope.cancelled_caught
+    )
+
+
+def _outcome(result: LoadResult, time_bound: float) -> Outcome:
+    tally = result.tally
+    total = result.clients * result.calls
     p50 = statistics.median(tally.latencies) * 1000 if tally.latencies else float("nan")
     p95 = (
         statistics.quantiles(tally.latencies, n=20)[-1] * 1000
         if len(tally.latencies) >= 20
         else float("nan")
     )
-    print(f"http load: {clients} clients x {calls} tool calls = {total} calls over loopback")
-    print(f"  completed ok : {tally.ok}/{total} in {elapsed:.1f} s ({tally.ok / elapsed:.0f}/s)")
-    print(f"  errors       : {len(tally.errors)} (goal 0)")
-    for error in tally.errors[:5]:
-        print(f"    - {error}")
-    print(f"  latency      : p50 {p50:.0f} ms, p95 {p95:.0f} ms")
-    print(f"  server RSS   : {before:.1f} MB -> {after:.1f} MB, growth {after - before:+.1f} MB")
-    print("                 (goal < 50 MB)")
-    if scope.cancelled_caught:
-        print(f"  STOPPED at the {time_bound:.0f} s time bound")
-    good = not tally.errors and after - before < 50 and not scope.cancelled_caught
-    return 0 if good else 1
+    notes = [
+        f"http load: {result.clients} clients x {result.calls} tool calls = {total} calls "
+        "over loopback",
+        f"  completed ok : {tally.ok}/{total} in {result.elapsed:.1f} s "
+        f"({tally.ok / result.elapsed:.0f}/s)",
+        f"  errors       : {len(tally.errors)} (goal 0)",
+        *(f"    - {error}" for error in tally.errors[:5]),
+        f"  latency      : p50 {p50:.0f} ms, p95 {p95:.0f} ms",
+        f"  server RSS   : {result.rss_before:.1f} MB -> {result.rss_after:.1f} MB, "
+        f"growth {result.growth:+.1f} MB (goal < {RSS_GOAL_MB} MB)",
+    ]
+    if result.timed_out:
+        notes.append(f"  STOPPED at the {time_bound:.0f} s time bound")
+    row = Row(
+        f"HTTP load, {result.clients} clients x {result.calls} calls",
+        f"{tally.ok}/{total} ok, {len(tally.errors)} errors, RSS {result.growth:+.1f} MB",
+        f"0 errors, < {RSS_GOAL_MB} MB",
+        result.ok,
+    )
+    numbers = {
+        "ok": float(tally.ok),
+        "errors": float(len(tally.errors)),
+        "rss_growth_mb": max(result.growth, 0.0),
+        "p50_ms": p50 if tally.latencies else 0.0,
+    }
+    return Outcome(rows=[row], notes=notes, numbers=numbers)
+
+
+def run(
+    quick: bool = False,
+    clients: int = CLIENTS,
+    calls: int = CALLS,
+    time_bound: float = TIME_BOUND,
+) -> Outcome:
+    """``quick`` runs 5 clients x 4 calls."""
+    if quick:
+        clients, calls = 5, 4
+    port = _free_port()
+    command = [sys.executable, "-m", "ultravox_calls_mcp", "--sandbox", "--transport", "http"]
+    with tempfile.TemporaryDirectory() as cache_dir:
+        proc = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
+            [*command, "--port", str(port)],
+            env=child_env({"ULTRAVOX_MCP_CACHE_DIR": cache_dir, "PYTHONUNBUFFERED": "1"}),
+            cwd=REPO_ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            result = anyio.run(load, proc, port, clients, calls, time_bound)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+    return _outcome(result, time_bound)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--calls", type=int, default=20)
-    parser.add_argument("--timeout", type=float, default=300.0, help="bound on the whole run")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--clients", type=int, default=CLIENTS)
+    parser.add_argument("--calls", type=int, default=CALLS)
+    parser.add_argument("--timeout", type=float, default=TIME_BOUND, help="bound on the whole run")
     args = parser.parse_args()
-    port = _free_port()
-    command = [sys.executable, "-m", "ultravox_calls_mcp", "--sandbox", "--transport", "http"]
-    proc = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
-        [*command, "--port", str(port)],
-        env=_ENV,
-        cwd=REPO_ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        return anyio.run(load, proc, port, args.clients, args.calls, args.timeout)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    outcome = run(clients=args.clients, calls=args.calls, time_bound=args.timeout)
+    print_outcome(outcome)
+    return 0 if all(row.ok for row in outcome.rows) else 1
 
 
 if __name__ == "__main__":

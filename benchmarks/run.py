@@ -4,16 +4,14 @@
     .venv/bin/python -m benchmarks --quick    # fewer repetitions, for a quick look
     .venv/bin/python -m benchmarks p1 p4      # only these (names as in the table)
 
-All figures are ratios or counts measured side by side in this one run. Benchmarks that
-other work will add (audit, HTTP load) are run when their module exists, else shown as
-"not yet". Each benchmark's own detail lines are printed before the table.
+All figures are ratios or counts measured side by side in this one run. Each benchmark's
+own detail lines are printed before the table.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import sys
 import time
 import traceback
@@ -25,7 +23,7 @@ if not __package__:  # run as a script: make the `benchmarks` package importable
 
 from benchmarks.common import Outcome, Row, format_table, machine_line
 
-# (short name, module, what the row is about when the module is missing)
+# (short name, module, what the row is about if the benchmark fails to run)
 BENCHMARKS: list[tuple[str, str, str]] = [
     ("p1", "benchmarks.p1_list_size", "P1 list_calls size"),
     ("p2", "benchmarks.p2_transcript_size", "P2 transcript size"),
@@ -39,9 +37,7 @@ BENCHMARKS: list[tuple[str, str, str]] = [
 ]
 
 
-def _runner(module_name: str) -> Callable[[bool], Outcome] | None:
-    if importlib.util.find_spec(module_name) is None:
-        return None
+def _runner(module_name: str) -> Callable[[bool], Outcome]:
     module = importlib.import_module(module_name)
     run = getattr(module, "run", None)
     if not callable(run):
@@ -61,13 +57,9 @@ def run_all(names: list[str], *, quick: bool) -> list[Row]:
     for short, module_name, label in BENCHMARKS:
         if names and short not in names:
             continue
-        runner = _runner(module_name)
-        if runner is None:
-            rows.append(Row(label, "not yet", "-", None))
-            continue
         started = time.perf_counter()
         try:
-            outcome = runner(quick)
+            outcome = _runner(module_name)(quick)
         except Exception as exc:  # one broken benchmark must not hide the others
             traceback.print_exc(file=sys.stderr)
             rows.append(Row(label, f"FAILED to run: {type(exc).__name__}", "-", False))
