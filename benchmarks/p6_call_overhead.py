@@ -10,8 +10,8 @@ tool) serves both measured calls, so protocol and transport costs are the same:
 The measured page is page 2 (messages 100-199), a typical one; page 1, which holds the
 ~100 KB utterance, is measured too and shown for information. Calls alternate (echo,
 ours, GET, ours on page 1, GET of page 1) and medians are compared. The ratio is what our server
-spends on top of moving the page and the protocol message: requests besides the page,
-validation, rendering, redaction and fencing.
+spends on top of moving the page and the protocol message: validation, rendering,
+redaction and fencing (the page is the only upstream request).
 
 Run:  .venv/bin/python -m benchmarks.p6_call_overhead [--repetitions 15]
 """
@@ -119,7 +119,7 @@ def run(quick: bool = False, repetitions: int = REPETITIONS) -> Outcome:
         app.state.requests.clear()
         anyio.run(_one_call_requests, base_url, notable.stress_call_id, notable.stress_stage_id)
         per_call = Counter(
-            "stage" if not r.path.endswith("/messages") else "page" for r in app.state.requests
+            "page" if r.path.endswith("/messages") else "other" for r in app.state.requests
         )
     floor = medians["echo"] + medians["get"]
     ratio = medians["ours"] / floor
@@ -132,8 +132,7 @@ def run(quick: bool = False, repetitions: int = REPETITIONS) -> Outcome:
         f"→ {ratio:.2f}x (goal <= {GOAL}x)",
         f"  page 1 (holds the ~100 KB utterance): {ms['ours_page1']} vs echo + GET "
         f"{floor1 * 1000:.1f} ms → {ratio1:.2f}x (information)",
-        f"  upstream requests per call: {per_call['page']} page, {per_call['stage']} other "
-        "(the stage, for its boundary line)",
+        f"  upstream requests per call: {per_call['page']} page, {per_call['other']} other",
     ]
     return Outcome(
         rows=[

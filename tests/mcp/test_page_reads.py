@@ -52,6 +52,11 @@ async def test_page_size_makes_a_stage_messages_result_one_upstream_page(
     fetched = _page_requests(sandbox_app)
     assert sum(fetched.values()) == 2
     assert max(fetched.values()) == 1
+    # One stage, named in the header: no stage request, and no "stage 1 of 1" line that
+    # would misnumber a stage of a multi-stage call.
+    assert len(sandbox_app.state.requests) == 2
+    assert "=== stage" not in second
+    assert f"Messages of stage {notable.stress_stage_id}" in second
 
 
 def test_compose_shows_the_most_fenced_lines_that_fit() -> None:

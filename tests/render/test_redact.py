@@ -169,3 +169,44 @@ def test_redact_text_stays_fast_on_long_pathological_runs() -> None:
     for text in shapes:
         redact_text(text)
     assert time.perf_counter() - started < 5
+
+
+# Pieces that come close to every rule's needle and pattern, mixed with ordinary speech.
+_NEAR_SECRETS = [
+    API_KEY,
+    "eyJhbGciOi.eyJzdWIiOjE.c2ln",
+    "Bearer abcdefgh12345678",
+    "BEARER xyz.123456789",
+    "Basic dXNlcjpwYXNzd29yZA==",
+    "sk-live0123456789abcdefXYZ",
+    "pk_0123456789abcdefgh",
+    "ghp_0123456789abcdefghijABCD",
+    "xoxb-0123456789-abc",
+    "AKIAABCDEFGHIJKLMNOP",
+    "AIza" + "x" * 35,
+    "https://user:hunter22@host.example/path",
+    "?token=abc&sig=def",
+    "api_key=shh",
+    "K",  # the Kelvin sign folds to "k" under re.IGNORECASE
+    "\u0130",  # İ lower-cases to two characters
+    "pa\u017f\u017fword=hunter2",  # re takes the long s for "s"
+    "s\u0131gnature=abc",  # and the dotless i for "i"
+    "Thanks, I'll call back.",
+    " ",
+    "=",
+    ".",
+]
+
+
+@given(st.lists(st.sampled_from(_NEAR_SECRETS) | st.text(max_size=12), max_size=12))
+def test_rule_guards_never_skip_a_pattern_that_would_have_matched(parts: list[str]) -> None:
+    # The guards are a speed-up only: applying every pattern unconditionally must give
+    # the same text.
+    from ultravox_calls_mcp.render import redact
+
+    text = "".join(parts)
+    unguarded = text
+    for rule in redact._TEXT_RULES:
+        unguarded = rule.pattern.sub(rule.replacement, unguarded)
+    unguarded = redact._PAIR.sub(redact._redact_pair, unguarded)
+    assert redact_text(text) == unguarded

@@ -111,3 +111,24 @@ def test_plain_ascii_takes_the_fast_path_with_the_same_result() -> None:
         assert text_module.clean(sample) == slow
         folded = (text_module._WHITESPACE.sub(" ", line).strip() for line in slow.split("\n"))
         assert text_module.one_line(sample) == text_module.NEWLINE_SIGN.join(f for f in folded if f)
+
+
+_PLAIN = st.text(alphabet=st.sampled_from("ab é–\n\t"), max_size=12)
+# One character that may need cleaning, alone among plain text (together with others it
+# would hide a pre-check that misses it).
+_ODD = (
+    st.sampled_from("\r\x1b\x9b\x85\x0b\u2028\u2029\u200b\u3164\ufe0f\U000e0041") | st.characters()
+)
+
+
+@given(st.lists(st.tuples(_PLAIN, _ODD), max_size=3), _PLAIN)
+def test_the_quick_nothing_to_clean_check_never_skips_a_change(
+    pieces: list[tuple[str, str]], tail: str
+) -> None:
+    # The pre-check is a speed-up only: running the three passes unconditionally gives
+    # the same text.
+    from ultravox_calls_mcp.render import text as module
+
+    text = "".join(plain + odd for plain, odd in pieces) + tail
+    full = module._INVISIBLE.sub("", module._LINE_BREAKS.sub("\n", module._ANSI.sub("", text)))
+    assert clean(text) == full

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Annotated, Literal
 
+import anyio
 from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
@@ -71,14 +72,20 @@ async def get_call_transcript(
     client = state.client
     # A bad cursor is refused before any request is spent on it.
     start = cursors.decode("transcript", cursor, tool="get_call_transcript")
-    stages = [stage async for stage in client.iter_call_stages(call_id)]
+    stages: list[CallStage] = []
+
+    async def fetch_stages() -> None:
+        stages.extend([stage async for stage in client.iter_call_stages(call_id)])
 
     async def fetch(upstream: str | None) -> Page[Message]:
         return await client.list_call_messages(
             call_id, mode="in_call", cursor=upstream, page_size=state.settings.page_size
         )
 
-    batch = await read_messages(fetch, start, budget=budget, max_pages=state.settings.max_pages)
+    # The stages (for the boundary lines) load alongside the messages, not before them.
+    async with anyio.create_task_group() as group:
+        group.start_soon(fetch_stages)
+        batch = await read_messages(fetch, start, budget=budget, max_pages=state.settings.max_pages)
     entries = _entries(batch, stages, start, hint=_more_hint(call_id, None))
     header = [
         f"Transcript of call {call_id}: {len(stages)} stage(s), "
@@ -96,15 +103,18 @@ def _count(total: int | None) -> str:
 
 def _entries(
     batch: Batch,
-    stages: Sequence[CallStage],
+    stages: Sequence[CallStage] | None,
     start: cursors.Position,
     *,
     hint: MoreHint,
     roles: set[str] | None = None,
 ) -> list[tuple[str, cursors.Position]]:
-    """Lines to show, each with the position to resume from if it is cut."""
-    numbers = {stage.call_stage_id: n for n, stage in enumerate(stages, start=1)}
-    by_id = {stage.call_stage_id: stage for stage in stages}
+    """Lines to show, each with the position to resume from if it is cut.
+
+    With ``stages`` (a whole-call view), each stage's first line is preceded by its
+    boundary line; ``None`` shows one stage's lines alone."""
+    numbers = {stage.call_stage_id: n for n, stage in enumerate(stages or [], start=1)}
+    by_id = {stage.call_stage_id: stage for stage in stages or []}
     kept = [loc for loc in batch.messages if roles is None or (loc.message.role or "") in roles]
     lines = transcript_lines(
         [loc.message for loc in kept], max_text_chars=MESSAGE_TEXT_CHARS, more_hint=hint
@@ -115,7 +125,7 @@ def _entries(
     for loc, line in zip(kept, lines, strict=True):
         sid = loc.message.call_stage_id
         resume = replace(loc.before, mark=current)
-        if sid and (sid != current or (first and start.extra)):
+        if stages is not None and sid and (sid != current or (first and start.extra)):
             continuing = sid == current
             marker = stage_boundary(
                 numbers.get(sid, 0),
@@ -198,7 +208,6 @@ async def get_stage_messages(
     start = cursors.decode("stage-messages", cursor, tool="get_stage_messages")
     if message_index is not None:
         return await _one_message(state, call_id, call_stage_id, message_index, text_offset, budget)
-    stage = await client.get_call_stage(call_id, call_stage_id)
     size = page_size or state.settings.page_size
 
     async def fetch(upstream: str | None) -> Page[Message]:
@@ -214,7 +223,7 @@ async def get_stage_messages(
         (line, pos)
         for line, pos in _entries(
             batch,
-            [stage],
+            None,  # one stage, named in the header: no boundary lines, no stage request
             replace(start, mark=call_stage_id),
             hint=_more_hint(call_id, call_stage_id),
             roles=wanted,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import NamedTuple
 
 __all__ = ["REDACTED", "is_secret_key", "redact_json", "redact_text"]
 
@@ -59,7 +60,17 @@ _PAIR = re.compile(
     (?P<value>"[^"\n]*"|'[^'\n]*'|[^\s"',;&}}\]]+)
     """
 )
-_PAIR_HINT = re.compile(r"(?i)pass|pwd|secret|token|key|authorization|credential|signature")
+# Every name the pair pattern accepts holds one of these words.
+_PAIR_NEEDLES = (
+    "pass",
+    "pwd",
+    "secret",
+    "token",
+    "key",
+    "authorization",
+    "credential",
+    "signature",
+)
 _URL_USERINFO = re.compile(
     r"(?i)((?<![a-z0-9+.\-])[a-z][a-z0-9+.\-]{0,30}://[^\s/:@]{0,256}:)[^\s/@]{1,512}(@)"
 )
@@ -67,24 +78,63 @@ _URL_QUERY = re.compile(
     r"(?i)([?&;][a-z0-9_.\-]{0,40}(?:token|key|sig|signature|secret|password|passwd|auth|"
     r"credential|session)[a-z0-9_.\-]{0,40}=)[^&#\s\"'<>]+"
 )
-_TEXT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+
+
+class _Rule(NamedTuple):
+    """A text pattern and its replacement, behind a cheap guard: ``needles``, substrings of
+    which every match contains at least one (looked for in the lower-cased text when
+    ``fold``). Most speech holds none of them, and a substring test costs far less than a
+    regex scan; a transcript page redacts hundreds of strings."""
+
+    needles: tuple[str, ...]
+    pattern: re.Pattern[str]
+    replacement: str
+    fold: bool = False
+
+
+def _fold(text: str) -> str:
+    """Text in which every letter a case-insensitive pattern takes for an ASCII letter
+    reads as that letter: casefold() maps the Kelvin sign to "k" and the long s to "s";
+    the dotless i, which re also takes for "i", it leaves alone."""
+    return text.casefold().replace("ı", "i")
+
+
+def _holds_any(text: str, needles: tuple[str, ...]) -> bool:
+    return any(needle in text for needle in needles)
+
+
+_TEXT_RULES: tuple[_Rule, ...] = (
     # Ultravox API keys: <8 alphanumerics>.<32 alphanumerics>. Unanchored and greedy, so a
     # key glued to other letters is still swallowed whole. The look-behind starts matches
     # only where a run of letters starts, which keeps long runs linear rather than quadratic.
-    (re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{8,}\.[A-Za-z0-9]{32,}"), REDACTED),
+    _Rule((".",), re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{8,}\.[A-Za-z0-9]{32,}"), REDACTED),
     # JWTs: the base64url of '{"' starts every header with "eyJ".
-    (re.compile(r"\beyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*"), REDACTED),
-    (re.compile(r"(?i)\b(bearer)(\s+)[A-Za-z0-9\-._~+/]{8,}=*"), rf"\1\2{REDACTED}"),
+    _Rule(
+        ("eyJ",),
+        re.compile(r"\beyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*"),
+        REDACTED,
+    ),
+    _Rule(
+        ("bearer",),
+        re.compile(r"(?i)\b(bearer)(\s+)[A-Za-z0-9\-._~+/]{8,}=*"),
+        rf"\1\2{REDACTED}",
+        fold=True,
+    ),
     # "Basic" is an English word too: only a base64-looking run with a digit or padding.
-    (re.compile(r"\b(Basic)(\s+)(?=[A-Za-z+/]*[0-9+/=])[A-Za-z0-9+/]{12,}=*"), rf"\1\2{REDACTED}"),
+    _Rule(
+        ("Basic",),
+        re.compile(r"\b(Basic)(\s+)(?=[A-Za-z+/]*[0-9+/=])[A-Za-z0-9+/]{12,}=*"),
+        rf"\1\2{REDACTED}",
+    ),
     # Vendor token shapes: OpenAI/Stripe-like sk-/pk_/rk_, GitHub, Slack, AWS, Google.
-    (re.compile(r"\b(?:sk|pk|rk)[_\-][A-Za-z0-9_\-]{16,}"), REDACTED),
-    (re.compile(r"\bgh[pousr]_[A-Za-z0-9]{20,}"), REDACTED),
-    (re.compile(r"\bxox[abprs]-[A-Za-z0-9\-]{10,}"), REDACTED),
-    (re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"), REDACTED),
-    (re.compile(r"\bAIza[0-9A-Za-z_\-]{35}"), REDACTED),
-    (_URL_USERINFO, rf"\1{REDACTED}\2"),
-    (_URL_QUERY, rf"\1{REDACTED}"),
+    _Rule(("k_", "k-"), re.compile(r"\b(?:sk|pk|rk)[_\-][A-Za-z0-9_\-]{16,}"), REDACTED),
+    _Rule(("gh",), re.compile(r"\bgh[pousr]_[A-Za-z0-9]{20,}"), REDACTED),
+    _Rule(("xox",), re.compile(r"\bxox[abprs]-[A-Za-z0-9\-]{10,}"), REDACTED),
+    _Rule(("AKIA", "ASIA"), re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"), REDACTED),
+    _Rule(("AIza",), re.compile(r"\bAIza[0-9A-Za-z_\-]{35}"), REDACTED),
+    # Case-insensitive, but their needles are punctuation, which has no case.
+    _Rule(("://",), _URL_USERINFO, rf"\1{REDACTED}\2"),
+    _Rule(("=",), _URL_QUERY, rf"\1{REDACTED}"),
 )
 
 
@@ -106,10 +156,16 @@ def _redact_pair(match: re.Match[str]) -> str:
 
 def redact_text(text: str) -> str:
     """Replace key-shaped strings and ``name=secret`` pairs found anywhere in free text."""
-    for pattern, replacement in _TEXT_PATTERNS:
-        text = pattern.sub(replacement, text)
+    # In order: each rule sees the text the rules before it left. Loops written out, not
+    # any(): this runs for every string of every page.
+    for rule in _TEXT_RULES:
+        haystack = _fold(text) if rule.fold else text
+        for needle in rule.needles:
+            if needle in haystack:
+                text = rule.pattern.sub(rule.replacement, text)
+                break
     # The pair pattern is the slowest; most speech never names a secret, so look first.
-    return _PAIR.sub(_redact_pair, text) if _PAIR_HINT.search(text) else text
+    return _PAIR.sub(_redact_pair, text) if _holds_any(_fold(text), _PAIR_NEEDLES) else text
 
 
 def _hide(value: object) -> object:

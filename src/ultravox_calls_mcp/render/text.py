@@ -30,8 +30,7 @@ _LINE_BREAKS = re.compile(r"\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 # zero-width chars, bidi controls, soft hyphen, invisible tag letters used to smuggle text
 # to models - plus lone surrogates (they break UTF-8 encoding) and invisible fillers.
 # Hard-coded rather than computed from unicodedata at import time, which costs ~0.2 s.
-_INVISIBLE = re.compile(
-    "["
+_INVISIBLE_CHARS = (
     "\x00-\x08\x0b-\x1f\x7f-\x9f"
     "\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2"
     "\u115f\u1160\u17b4\u17b5\u180b-\u180f"
@@ -39,8 +38,12 @@ _INVISIBLE = re.compile(
     "\ud800-\udfff\ufe00-\ufe0e\ufeff\uffa0\ufff9-\ufffb"
     "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
     "\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
-    "]"
 )
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
+# Every match of the three patterns above starts with one of these (escapes and the C1
+# controls lie in the invisible ranges, as do all line breaks but U+2028/U+2029): one scan
+# tells the common case, text with nothing to strip, from the rest.
+_NEEDS_CLEANING = re.compile(f"[{_INVISIBLE_CHARS}\u2028\u2029]")
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -54,9 +57,9 @@ NEWLINE_SIGN = " ⏎ "
 
 def clean(text: str) -> str:
     """Strip terminal escapes and invisible/control characters; normalise line breaks."""
-    if text.isascii() and text.isprintable():
-        # Nothing to strip: every pattern below needs a control or a non-ASCII character.
-        # Most speech is like this, and a transcript page cleans hundreds of strings.
+    if (text.isascii() and text.isprintable()) or not _NEEDS_CLEANING.search(text):
+        # Nothing to strip. Most speech is like this, and a transcript page cleans
+        # hundreds of strings; the ASCII test is cheaper still than the scan.
         return text
     text = _ANSI.sub("", text)
     text = _LINE_BREAKS.sub("\n", text)
