@@ -149,6 +149,38 @@ def test_eviction_keeps_the_cache_within_its_bound_and_drops_the_least_recently_
     cache.close()
 
 
+def test_many_calls_go_into_one_transaction_and_an_oversized_call_is_skipped(
+    tmp_path: Path,
+) -> None:
+    cache = CallCache.open(tmp_path, max_bytes=64 * 1024)
+    scope = Scope.of("https://api.ultravox.ai", "k")
+    commits: list[str] = []
+    cache._conn.set_trace_callback(
+        lambda sql: commits.append(sql) if sql.startswith("COMMIT") else None
+    )
+    batch = {f"call-{n}": {"messages": f"[{n}]".encode(), "events": b"[]"} for n in range(20)}
+    batch["huge"] = {"messages": os.urandom(200_000)}  # larger than the whole cache
+    assert cache.put_many(scope, batch) == 20
+    assert len(commits) == 1
+    stored = cache.get_many(scope, list(batch), ["messages", "events"])
+    assert sorted(stored) == sorted(k for k in batch if k != "huge")
+    assert stored["call-7"] == {"messages": b"[7]", "events": b"[]"}
+    cache.close()
+
+
+async def test_a_scan_stores_its_calls_in_far_fewer_transactions_than_calls(
+    app: Starlette, cache_dir: Path, planted: Planted
+) -> None:
+    async with audit_client(app, cache_dir) as client:
+        await call_text(client, "search_transcripts", query="hello")
+    ended = {r.call_id for r in planted.data.calls if r.call["ended"] is not None}
+    assert _cached_call_ids(cache_dir) == ended
+    with sqlite3.connect(cache_dir / CACHE_FILE) as conn:
+        # Rows written together share their "stored" time: one per transaction.
+        transactions = conn.execute("SELECT COUNT(DISTINCT stored) FROM parts").fetchone()[0]
+    assert transactions < len(ended)
+
+
 def test_a_database_error_mid_session_is_a_miss_not_a_crash(tmp_path: Path) -> None:
     cache = CallCache.open(tmp_path, max_bytes=1 << 20)
     scope = Scope.of("https://api.ultravox.ai", "k")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from ultravox_calls_mcp.api.models import Agent, CallEvent, CallTool
 from ultravox_calls_mcp.render.agents import agent_detail_lines, agent_row
 from ultravox_calls_mcp.render.digest import prompt_digest, prompt_digest_line
@@ -120,3 +123,14 @@ def test_agent_row_and_detail_show_template_tools_and_prompt_digest() -> None:
     assert lines[7].startswith("system prompt: 11 chars · 1 line · ")
     assert lines[-1] == 'read whole: get_agent(agent_id="ag-1")'
     assert "tok-secret-1" not in "\n".join(lines)
+
+
+@given(
+    st.from_regex(r"\s?-?[0-9]{0,4}(\.[0-9]{0,3})?\s?s?\s?", fullmatch=True)
+    | st.text(alphabet="0123456789.-s ²٣", max_size=8)
+)
+def test_parse_seconds_fast_path_agrees_with_the_pattern(value: str) -> None:
+    from ultravox_calls_mcp.render.fmt import _DURATION, parse_seconds
+
+    match = _DURATION.match(value) if value else None
+    assert parse_seconds(value) == (float(match.group(1)) if match else None)

@@ -208,30 +208,40 @@ class CallCache:
 
     def put(self, scope: Scope, call_id: str, parts: Mapping[str, bytes]) -> bool:
         """Store some parts of one call in one transaction; False when nothing was stored."""
-        packed = {part: zlib.compress(data, 6) for part, data in parts.items()}
-        size = sum(len(blob) for blob in packed.values())
-        if not packed or size > self.max_bytes * _EVICT_TO:
-            return False
+        return self.put_many(scope, {call_id: parts}) == 1
 
-        def write() -> bool:
+    def put_many(self, scope: Scope, calls: Mapping[str, Mapping[str, bytes]]) -> int:
+        """Store the parts of several calls in one transaction (one commit, not one per
+        call); a call too large for the whole cache is skipped. Returns the calls stored."""
+        packed: dict[str, dict[str, bytes]] = {}
+        for call_id, parts in calls.items():
+            blobs = {part: zlib.compress(data, 6) for part, data in parts.items()}
+            if blobs and sum(len(blob) for blob in blobs.values()) <= self.max_bytes * _EVICT_TO:
+                packed[call_id] = blobs
+        if not packed:
+            return 0
+
+        def write() -> int:
             now = time.time()
             self._conn.execute("BEGIN IMMEDIATE")
-            for part, blob in packed.items():
-                old = self._conn.execute(
-                    "SELECT size FROM parts WHERE origin=? AND key_fp=? AND call_id=? AND part=?",
-                    (scope.origin, scope.key_fp, call_id, part),
-                ).fetchone()
-                self._conn.execute(
-                    "INSERT OR REPLACE INTO parts VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (scope.origin, scope.key_fp, call_id, part, blob, len(blob), now, now),
-                )
-                self._total += len(blob) - (old[0] if old else 0)
+            for call_id, blobs in packed.items():
+                for part, blob in blobs.items():
+                    old = self._conn.execute(
+                        "SELECT size FROM parts WHERE origin=? AND key_fp=? AND call_id=? "
+                        "AND part=?",
+                        (scope.origin, scope.key_fp, call_id, part),
+                    ).fetchone()
+                    self._conn.execute(
+                        "INSERT OR REPLACE INTO parts VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (scope.origin, scope.key_fp, call_id, part, blob, len(blob), now, now),
+                    )
+                    self._total += len(blob) - (old[0] if old else 0)
             self._conn.execute("COMMIT")
             if self._total > self.max_bytes:
                 self._evict()
-            return True
+            return len(packed)
 
-        return self._guard(write, False)
+        return self._guard(write, 0)
 
     def _evict(self) -> None:
         # Another process may share the file: count again before deciding what to drop.

@@ -1,6 +1,6 @@
 """Load the parts of one call an audit needs: from the cache when the call has ended,
-else from Ultravox (then cached). A shared gate makes every worker pause together when
-Ultravox asks one of them to slow down.
+else from Ultravox (then cached, in batches). A shared gate makes every worker pause
+together when Ultravox asks one of them to slow down.
 """
 
 from __future__ import annotations
@@ -109,6 +109,9 @@ class CallLoader:
         self._scope = scope
         self._gate = gate
         self._now = now
+        # Fetched parts waiting for the next cache transaction (see ``remember``).
+        self._pending: dict[str, dict[str, bytes]] = {}
+        self._writing = False
 
     def cacheable(self, call: Call) -> bool:
         return self._cache is not None and is_settled(call, self._now())
@@ -137,16 +140,39 @@ class CallLoader:
         # One request at a time per call: the concurrency bound is then a bound on requests.
         for part in missing:
             loaded[part] = await self._fetch(part, call.call_id)
-        if missing and self._cache is not None and self.cacheable(call):
-            blobs: dict[str, bytes] = {part: encode(part, loaded[part]) for part in missing}
-            # Not abandoned on cancel: the one transaction finishes or never starts.
-            await anyio.to_thread.run_sync(self._cache.put, self._scope, call.call_id, blobs)
         return CallData(
             call=call,
             cached=frozenset(from_cache),
             fetched=frozenset(missing),
             **loaded,
         )
+
+    async def remember(self, data: CallData) -> None:
+        """Cache the parts ``load`` fetched for a settled call.
+
+        Writes are group-committed: while one worker's write runs (in a thread), calls
+        loaded meanwhile are queued and go into the next transaction together, so the
+        other workers return at once instead of each paying a commit and a thread hop.
+        The writing worker loops until the queue is empty; a scan therefore ends only
+        once its calls are stored. Each transaction finishes or never starts (a thread
+        is not abandoned on cancel); calls still queued when a scan is cancelled are
+        simply not cached.
+        """
+        cache = self._cache
+        if not data.fetched or cache is None or not self.cacheable(data.call):
+            return
+        self._pending[data.call.call_id] = {
+            part: encode(part, getattr(data, part)) for part in data.fetched
+        }
+        if self._writing:
+            return
+        self._writing = True
+        try:
+            while self._pending:
+                batch, self._pending = self._pending, {}
+                await anyio.to_thread.run_sync(cache.put_many, self._scope, batch)
+        finally:
+            self._writing = False
 
     async def _fetch(self, part: Part, call_id: str) -> list[Any]:
         client = self._client

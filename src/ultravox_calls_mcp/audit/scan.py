@@ -91,6 +91,9 @@ async def scan_calls(
         try:
             async with limiter:
                 data = await loader.load(call, parts, cached)
+            # Outside the slot: the concurrency bound is on requests, and a cache write
+            # must not hold one back.
+            await loader.remember(data)
             if on_loaded is not None:
                 on_loaded(data)
             slots[index] = Scanned(call, data, None, at)

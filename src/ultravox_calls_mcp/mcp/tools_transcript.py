@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
 import anyio
 from mcp.server import MCPServer
@@ -101,6 +101,18 @@ def _count(total: int | None) -> str:
     return f"{total:,}" if total is not None else "an unknown number of"
 
 
+class _Entry(NamedTuple):
+    """A line to show and where to resume if the result is cut just before it."""
+
+    line: str
+    before: cursors.Position
+    mark: str | None
+
+    def resume(self) -> cursors.Position:
+        # Built only for the one line a result is cut at, not for every line.
+        return replace(self.before, mark=self.mark)
+
+
 def _entries(
     batch: Batch,
     stages: Sequence[CallStage] | None,
@@ -108,7 +120,7 @@ def _entries(
     *,
     hint: MoreHint,
     roles: set[str] | None = None,
-) -> list[tuple[str, cursors.Position]]:
+) -> list[_Entry]:
     """Lines to show, each with the position to resume from if it is cut.
 
     With ``stages`` (a whole-call view), each stage's first line is preceded by its
@@ -119,12 +131,12 @@ def _entries(
     lines = transcript_lines(
         [loc.message for loc in kept], max_text_chars=MESSAGE_TEXT_CHARS, more_hint=hint
     )
-    entries: list[tuple[str, cursors.Position]] = []
+    entries: list[_Entry] = []
     current = start.mark
     first = True
     for loc, line in zip(kept, lines, strict=True):
         sid = loc.message.call_stage_id
-        resume = replace(loc.before, mark=current)
+        mark = current  # a cut here resumes in the stage of the lines before it
         if stages is not None and sid and (sid != current or (first and start.extra)):
             continuing = sid == current
             marker = stage_boundary(
@@ -134,16 +146,16 @@ def _entries(
                 loc.message.call_stage_message_index if continuing else None,
                 total=len(stages) or None,
             )
-            entries.append((marker, resume))
+            entries.append(_Entry(marker, loc.before, mark))
             current = sid
         first = False
-        entries.append((line, resume))
+        entries.append(_Entry(line, loc.before, mark))
     return entries
 
 
 def _finish(
     header: list[str],
-    entries: list[tuple[str, cursors.Position]],
+    entries: list[_Entry],
     batch: Batch,
     budget: int,
     *,
@@ -153,7 +165,7 @@ def _finish(
 ) -> str:
     def footer(shown: int) -> list[str]:
         if shown < len(entries):
-            resume = entries[shown][1]
+            resume = entries[shown].resume()
         elif batch.after is not None:
             resume = batch.after
         else:
@@ -166,7 +178,7 @@ def _finish(
 
     text, _ = compose(
         header,
-        [line for line, _ in entries],
+        [entry.line for entry in entries],
         label="transcript",
         max_chars=budget,
         footer=footer,
@@ -219,16 +231,13 @@ async def get_stage_messages(
     pages = 1 if page_size else state.settings.max_pages
     batch = await read_messages(fetch, start, budget=budget, max_pages=pages)
     wanted = {_WIRE_ROLES[r] for r in roles} if roles else None
-    entries = [
-        (line, pos)
-        for line, pos in _entries(
-            batch,
-            None,  # one stage, named in the header: no boundary lines, no stage request
-            replace(start, mark=call_stage_id),
-            hint=_more_hint(call_id, call_stage_id),
-            roles=wanted,
-        )
-    ]
+    entries = _entries(
+        batch,
+        None,  # one stage, named in the header: no boundary lines, no stage request
+        replace(start, mark=call_stage_id),
+        hint=_more_hint(call_id, call_stage_id),
+        roles=wanted,
+    )
     header = [f"Messages of stage {call_stage_id} (call {call_id}): {_count(batch.total)} in all."]
     if roles:
         header.append(f"showing roles: {', '.join(roles)} (other messages skipped, not lost)")

@@ -40,6 +40,14 @@ def parse_seconds(value: str | None) -> float | None:
     """The API writes durations and offsets as ``"12.340s"``; None when absent or odd."""
     if not value:
         return None
+    number = value.removesuffix("s")
+    if (
+        number.isascii()
+        and number[:1].isdigit()
+        and number[-1:].isdigit()
+        and number.replace(".", "", 1).isdigit()
+    ):
+        return float(number)  # the usual "12.340s", without the regex
     match = _DURATION.match(value)
     return float(match.group(1)) if match else None
 

@@ -42,9 +42,18 @@ _ERROR_DETAILS_CHARS = 500
 MoreHint = Callable[[Message, int], str]
 
 
+# The roles the API documents, looked up rather than cleaned: a page asks for each
+# message's role several times.
+_KNOWN_ROLES = {
+    f"MESSAGE_ROLE_{name}": name for name in ("USER", "AGENT", "TOOL_CALL", "TOOL_RESULT")
+}
+
+
 def role_of(message: Message) -> str:
     """``MESSAGE_ROLE_USER`` → ``USER``; an unknown role is shown as sent (cleaned)."""
-    return short_enum(message.role, "MESSAGE_ROLE_") or "UNKNOWN"
+    role = message.role
+    known = _KNOWN_ROLES.get(role) if role else None
+    return known or short_enum(role, "MESSAGE_ROLE_") or "UNKNOWN"
 
 
 def time_span(message: Message) -> str | None:
