@@ -11,5 +11,5 @@ Layers, each one direction only::
     report.py    pure: results → text lines
     runtime.py   what one session shares (cache, gate), opened on first use
 
-The tools themselves live in ``mcp/tools_audit.py``.
+The tools themselves live in ``mcp/tools_search.py`` and ``mcp/tools_aggregates.py``.
 """

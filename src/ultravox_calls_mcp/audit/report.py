@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ultravox_calls_mcp.api.filters import CallFilters
 from ultravox_calls_mcp.audit.problems import ProblemGroup, ProblemReport
 from ultravox_calls_mcp.audit.scan import Scanned, ScanResult
 from ultravox_calls_mcp.audit.search import CallHits
 from ultravox_calls_mcp.audit.summary import GroupStats
 from ultravox_calls_mcp.render.fmt import iso, plain
+
+
+def filters_text(filters: CallFilters) -> str:
+    """``from_date=2026-11-01, agent_ids=[…]``, or ``none``: the filters a header echoes."""
+    values = filters.model_dump(exclude_none=True, exclude_defaults=True)
+    return ", ".join(f"{k}={v}" for k, v in values.items() if v not in ([], {})) or "none"
 
 
 def scan_line(result: ScanResult, cache_note: str) -> str:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from mcp.server.mcpserver.exceptions import ToolError
@@ -28,7 +30,31 @@ class Position:
     mark: str | None = None
 
 
-def encode(kind: str, position: Position) -> str:
+@dataclass(frozen=True)
+class Binding:
+    """The arguments that decide which rows a tool's list holds, as a short digest.
+
+    A position only means something in the list it was taken from: resumed with another
+    query or other filters it would silently skip or repeat rows, so such a cursor is
+    refused. The cursor carries the digest, never the values: a query may be private (a
+    name, a phone number), cursors are echoed in every result, and they stay short. The
+    digest is no secret and guards nothing: it only catches a cursor reused by mistake.
+    """
+
+    digest: str
+    # The bound arguments as the refusal names them, e.g. "query and call filters".
+    arguments: str
+
+    @classmethod
+    def of(cls, arguments: str, values: Mapping[str, object]) -> Binding:
+        """``values``: JSON-able, in a form that is equal exactly when the lists are."""
+        canonical = json.dumps(values, sort_keys=True, separators=(",", ":"))
+        # 64 bits: a mistaken reuse goes unnoticed with odds of 2**-64.
+        digest = hashlib.blake2b(canonical.encode(), digest_size=8).hexdigest()
+        return cls(digest, arguments)
+
+
+def encode(kind: str, position: Position, binding: Binding | None = None) -> str:
     payload = {
         "k": kind,
         "u": position.upstream,
@@ -36,11 +62,13 @@ def encode(kind: str, position: Position) -> str:
         "x": position.extra,
         "m": position.mark,
     }
+    if binding is not None:
+        payload["b"] = binding.digest
     raw = json.dumps(payload, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode(kind: str, token: str | None, *, tool: str) -> Position:
+def decode(kind: str, token: str | None, *, tool: str, binding: Binding | None = None) -> Position:
     if token is None or not token.strip():
         return Position()
     token = token.strip()
@@ -54,6 +82,7 @@ def decode(kind: str, token: str | None, *, tool: str) -> Position:
             and isinstance(payload.get("s"), int)
             and isinstance(payload.get("x"), int)
             and isinstance(payload.get("m"), str | None)
+            and isinstance(payload.get("b"), str | None)
             and payload["s"] >= 0
             and payload["x"] >= 0
         )
@@ -63,5 +92,12 @@ def decode(kind: str, token: str | None, *, tool: str) -> Position:
         raise ToolError(
             f"That cursor is not one {tool} printed. Pass the 'next cursor' value from the "
             f"previous {tool} result exactly as shown, or omit cursor to start at the beginning."
+        )
+    if binding is not None and payload.get("b") != binding.digest:
+        raise ToolError(
+            f"That cursor belongs to a {tool} call with a different {binding.arguments}: "
+            "here it would resume at the wrong place. Either repeat the "
+            f"{binding.arguments} of the call that printed it to read on (the other "
+            "arguments may change), or omit cursor to start over with these."
         )
     return Position(upstream=payload["u"], skip=payload["s"], extra=payload["x"], mark=payload["m"])

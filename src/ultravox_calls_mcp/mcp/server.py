@@ -143,9 +143,10 @@ def build_server(
     from ultravox_calls_mcp.mcp import (
         prompts,
         resources,
-        tools_audit,
+        tools_aggregates,
         tools_calls,
         tools_misc,
+        tools_search,
         tools_stages,
         tools_transcript,
     )
@@ -154,7 +155,8 @@ def build_server(
     tools_stages.register(server)
     tools_transcript.register(server)
     tools_misc.register(server)
-    tools_audit.register(server)
+    tools_search.register(server)
+    tools_aggregates.register(server)
     resources.register(server, holder)
     prompts.register(server)
     return server

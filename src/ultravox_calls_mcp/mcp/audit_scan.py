@@ -1,0 +1,96 @@
+"""Run an audit tool's scan from its cursor, reporting progress to the client.
+
+An audit cursor is a place in the call list, so it is bound to the arguments that
+define the list and what is reported about it (``ScanCursors.bound``): reused with
+another query or other filters, it is refused instead of resuming at the wrong place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from mcp.server.mcpserver import Context
+
+from ultravox_calls_mcp.api.filters import CallFilters
+from ultravox_calls_mcp.audit.fetch import CallData, Part
+from ultravox_calls_mcp.audit.runtime import runtime_for
+from ultravox_calls_mcp.audit.scan import Resume, ScanResult, scan_calls
+from ultravox_calls_mcp.mcp import cursors
+from ultravox_calls_mcp.mcp.server import AppState
+
+# Progress notifications per scan, roughly, whatever its length.
+_PROGRESS_STEPS = 50
+
+
+@dataclass(frozen=True)
+class ScanCursors:
+    """How one audit tool writes and reads its cursors: its kind, its name for the
+    messages, and the binding to the arguments of the call that printed them."""
+
+    kind: str
+    tool: str
+    binding: cursors.Binding
+
+    @classmethod
+    def bound(cls, kind: str, tool: str, filters: CallFilters, **shaping: object) -> ScanCursors:
+        """Bind to the call filters as sent upstream (they decide which calls the list
+        holds, in which order) and to the tool's own arguments that shape what it reports
+        (``shaping``: a query, a grouping; JSON-able values).
+
+        Budget knobs stay unbound on purpose: max_calls and max_chars only decide how much
+        of the same list one result covers, and a cursor marks a place in that list, so a
+        model may raise or lower them from one page to the next.
+        """
+        bound = [*shaping, "call filters"]
+        arguments = ", ".join(bound[:-1]) + " and " + bound[-1] if shaping else bound[0]
+        values = {"filters": filters.to_query(), **shaping}
+        return cls(kind, tool, cursors.Binding.of(arguments, values))
+
+    def start(self, token: str | None) -> Resume:
+        """Where a scan starts: the list's beginning, or the place ``token`` marks.
+        Raises ToolError (before any request) for a foreign, forged or rebound cursor."""
+        position = cursors.decode(self.kind, token, tool=self.tool, binding=self.binding)
+        return Resume(position.upstream, position.skip, position.extra)
+
+    def token(self, at: Resume) -> str:
+        position = cursors.Position(upstream=at.upstream, skip=at.skip, extra=at.before)
+        return cursors.encode(self.kind, position, self.binding)
+
+
+async def run_scan(
+    ctx: Context,
+    state: AppState,
+    filters: CallFilters,
+    parts: frozenset[Part],
+    *,
+    scan_cursors: ScanCursors,
+    cursor: str | None,
+    max_calls: int,
+    on_loaded: Callable[[CallData], None] | None = None,
+) -> tuple[ScanResult, str]:
+    """The scan's result and the cache's note for the header."""
+    start = scan_cursors.start(cursor)
+    runtime = runtime_for(state.settings, state.client)
+    loader = await runtime.loader()
+    tool = scan_cursors.tool
+
+    async def progress(done: int, total: int | None) -> None:
+        step = max(1, (total or max_calls) // _PROGRESS_STEPS)
+        if done % step == 0 or done == total:
+            of = f" of {total}" if total is not None else ""
+            await ctx.report_progress(done, total, f"{tool}: read {done}{of} calls")
+
+    result = await scan_calls(
+        state.client,
+        loader,
+        runtime.gate,
+        filters,
+        parts,
+        start=start,
+        max_calls=max_calls,
+        concurrency=state.settings.audit_concurrency,
+        progress=progress,
+        on_loaded=on_loaded,
+    )
+    return result, runtime.cache_note
