@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import socket
 import threading
 import time
@@ -14,13 +15,21 @@ from starlette.types import ASGIApp
 
 @contextmanager
 def run_loopback(
-    app: ASGIApp, *, startup_timeout: float = 10.0, log_level: str = "warning"
+    app: ASGIApp,
+    *,
+    startup_timeout: float = 10.0,
+    log_level: str = "warning",
+    fast: bool = False,
 ) -> Iterator[str]:
     """``with run_loopback(app) as base_url:`` serves ``app`` on a free 127.0.0.1 port.
 
     The socket is bound here (port 0) before uvicorn starts, so the port is known without
     racing, and nothing else can take it in between. On exit the server is asked to stop
     and the thread joined; open connections get a short grace period.
+
+    The server runs on plain asyncio and h11 unless ``fast`` asks for uvloop and
+    httptools (the dev extras, where installed), named explicitly either way: uvicorn's
+    "auto" would switch every server to them as soon as they are installed.
     """
     # proto must say TCP: asyncio turns Nagle off (TCP_NODELAY) only on sockets that do,
     # and with Nagle on, uvicorn's separate header and body writes stall ~40 ms on
@@ -31,6 +40,8 @@ def run_loopback(
     port = sock.getsockname()[1]
     config = uvicorn.Config(
         app,
+        loop="uvloop" if fast and _installed("uvloop") else "asyncio",
+        http="httptools" if fast and _installed("httptools") else "h11",
         log_level=log_level,
         lifespan="off",
         timeout_graceful_shutdown=2,
@@ -52,3 +63,7 @@ def run_loopback(
         server.should_exit = True
         thread.join(timeout=startup_timeout)
         sock.close()
+
+
+def _installed(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
