@@ -73,12 +73,27 @@ async def test_a_trickling_server_is_cut_off_by_the_request_deadline(
 
 
 @pytest.mark.anyio
-async def test_a_truncated_body_is_an_invalid_response(sandbox: Any, sleeps: SleepRecorder) -> None:
+async def test_a_body_cut_off_once_is_fetched_again(sandbox: Any, sleeps: SleepRecorder) -> None:
     sandbox.state.faults.truncated_next(1)
     with run_loopback(sandbox) as base_url:
         async with _client(base_url, sleeps) as client:
-            with anyio.fail_after(5), pytest.raises(InvalidResponseError):
+            with anyio.fail_after(5):
+                page = await client.list_calls()
+    assert page.results
+    assert len(sleeps.delays) == 1
+    assert len(sandbox.state.requests) == 2
+
+
+@pytest.mark.anyio
+async def test_a_body_cut_off_every_time_is_an_invalid_response_after_the_retries(
+    sandbox: Any, sleeps: SleepRecorder
+) -> None:
+    sandbox.state.faults.truncated_next(10)
+    with run_loopback(sandbox) as base_url:
+        async with _client(base_url, sleeps) as client:
+            with anyio.fail_after(5), pytest.raises(InvalidResponseError, match="cut off"):
                 await client.list_calls()
+    assert len(sandbox.state.requests) == 4  # the retry policy's max_attempts
 
 
 @pytest.mark.anyio

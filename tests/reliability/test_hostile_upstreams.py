@@ -82,14 +82,21 @@ async def test_a_byte_trickle_is_cut_off_by_the_overall_deadline(sleeps: Sleeps)
     assert elapsed < 1.0
 
 
-async def test_a_truncated_body_is_reported_as_cut_off(sleeps: Sleeps) -> None:
+async def test_a_truncated_body_is_retried_and_reported_as_cut_off_if_it_persists(
+    sleeps: Sleeps,
+) -> None:
     sandbox = create_app()
     call_id = sandbox.state.data.notable.multi_stage_call_id
-    sandbox.state.faults.truncated_next(1)
     with run_loopback(sandbox) as base_url:
         async with over_network(base_url) as client:
+            sandbox.state.faults.truncated_next(1)
+            with anyio.fail_after(5):
+                recovered = await client.call_tool("get_call", {"call_id": call_id})
+            sandbox.state.faults.truncated_next(10)
             with anyio.fail_after(5):
                 result = await client.call_tool("get_call", {"call_id": call_id})
+    assert not recovered.is_error
+    assert call_id in "".join(getattr(block, "text", "") for block in recovered.content)
     assert "cut off" in model_facing_error(result)
 
 

@@ -55,6 +55,10 @@ class _Retry(Exception):
         self.retry_after = retry_after
 
 
+class _CutOff(InvalidResponseError):
+    """A body that ended early; retried like a timeout, reported as an invalid answer."""
+
+
 class ApiTransport:
     """Owns the ``httpx2.AsyncClient``; turns one GET into bytes or an UltravoxError."""
 
@@ -218,11 +222,14 @@ class ApiTransport:
             problem = UpstreamTimeoutError(
                 f"Ultravox stopped sending the answer for {subject}. Try again shortly."
             )
+        except httpx2.TransportError:
+            # The connection dropped mid-body: transient, and a GET is safe to repeat.
+            problem = _CutOff(f"The answer for {subject} was cut off. Try again shortly.")
         except httpx2.HTTPError:
             problem = InvalidResponseError(
-                f"The answer for {subject} was cut off or could not be decoded. Try again."
+                f"The answer for {subject} could not be decoded. Try again."
             )
-        if isinstance(problem, UpstreamTimeoutError):
+        if isinstance(problem, UpstreamTimeoutError | _CutOff):
             raise _Retry(problem, None)
         if problem is not None:
             raise problem
