@@ -101,6 +101,7 @@ def generate_dataset(seed: int = 7) -> SandboxData:
                     exchanges=rng.randint(2, 7),
                     fail_tool=kind == "failed",
                     switch_tool=switch,
+                    closing=end_reason in ("hangup", "agent_hangup"),
                 )
             )
         stage_prompts = [prompts[s.name] for s in stage_specs]
@@ -150,7 +151,9 @@ def generate_dataset(seed: int = 7) -> SandboxData:
         agent=by_name[live_spec.name],
         stage_specs=[live_spec],
         stage_prompts=[prompts[live_spec.name]],
-        turns=[plan_turns(rng, live_spec, "Chloé Dubois", greeting=True, exchanges=2)],
+        turns=[
+            plan_turns(rng, live_spec, "Chloé Dubois", greeting=True, exchanges=2, closing=False)
+        ],
         created=ANCHOR - timedelta(minutes=3),
         end_reason=None,
         voices=voices,

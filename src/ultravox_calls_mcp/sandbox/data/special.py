@@ -8,13 +8,37 @@ from collections.abc import Sequence
 from typing import overload
 
 from .model import Json, seconds
-from .text import AGENT_LINES, USER_LINES
 from .transcripts import Turn
 
 STRESS_MESSAGES = 10_000
 LONG_UTTERANCE_INDEX = 1
 STRESS_METADATA_KEYS = 200
 _STEP = 1.08  # seconds per message, so 10,000 messages fill three hours
+
+# The stress call is Anna Müller going through a shoebox of invoices and insurer letters
+# with billing: every hundred messages she reads out the next invoice number (a lookup);
+# in between, she and the agent work through it, in a loop of (caller, agent) exchanges.
+STRESS_OPENING = "Hi, you've reached Brightsmile billing, this is Mark. What can I do for you?"
+STRESS_REPLY = "I'm so sorry about all that, Anna. Let's go through your invoices one by one."
+STRESS_LOOP = (
+    ("And my insurer's letter says they paid 80 % of this one.",
+     "Then your share is 48.00 EUR. I'll note the insurer's payment."),
+    ("Hang on, I have the letter here somewhere… 😅", "Take your time, Anna."),
+    ("Found it. Their reference is 7-3-3-1.", "Thank you, I've added it to the account notes."),
+    ("Why are the x-rays charged separately?",
+     "X-rays are billed on their own line; your insurer covers them the same way."),
+    ("So what do I actually owe on this one?",
+     "Nothing until the insurer's payment arrives; then 48.00 EUR."),
+    ("Frau Müller at the desk told me something different, though.",
+     "I'm sorry for the mix-up. The account shows what I've just told you."),
+    ("Can you send me all of this in writing?",
+     "Yes, I'll email a summary to the address on file."),
+    ("Is that the address in Zürich? I moved last year.", "It's the Zürich address, yes."),
+    ("Okay. Danke schön, that one makes sense now.",
+     "You're welcome. Shall we look at the next letter?"),
+    ("Yes, let's keep going. Sorry this is taking so long.",
+     "No problem at all, Anna. We'll get through them."),
+)  # fmt: skip
 
 
 def long_utterance() -> str:
@@ -74,13 +98,13 @@ class StressMessages(Sequence[Json]):
         elif i % 2 == 0:
             message = {
                 "role": "MESSAGE_ROLE_AGENT",
-                "text": AGENT_LINES[i % len(AGENT_LINES)].format(name="Anna"),
+                "text": _stress_agent_line(i),
                 "medium": "MESSAGE_MEDIUM_VOICE",
             }
         else:
             message = {
                 "role": "MESSAGE_ROLE_USER",
-                "text": USER_LINES[i % len(USER_LINES)].format(name="Anna Müller"),
+                "text": _stress_caller_line(i),
                 "medium": "MESSAGE_MEDIUM_VOICE",
             }
         message["callStageMessageIndex"] = i
@@ -91,6 +115,24 @@ class StressMessages(Sequence[Json]):
     @staticmethod
     def length() -> float:
         return 0.6 + STRESS_MESSAGES * _STEP + 0.8
+
+
+def _stress_caller_line(i: int) -> str:
+    if i % 100 == 49:  # the lookup follows
+        return f"The next one is INV-{i + 1:05d}."
+    return STRESS_LOOP[(i - 1) // 2 % len(STRESS_LOOP)][0]
+
+
+def _stress_agent_line(i: int) -> str:
+    if i == 0:
+        return STRESS_OPENING
+    if i == 2:
+        return STRESS_REPLY
+    if i % 100 == 52:  # right after the lookup's result
+        return (
+            f"Found it: INV-{i - 2:05d}, 240.00 EUR — 95 for the check-up and 145 for two x-rays."
+        )
+    return STRESS_LOOP[(i - 2) // 2 % len(STRESS_LOOP)][1]
 
 
 def stress_metadata() -> dict[str, str]:

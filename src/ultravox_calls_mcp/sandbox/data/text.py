@@ -1,13 +1,15 @@
-"""Words for the sample data: system prompts, caller names and conversation lines.
+"""Words for the sample data: system prompts and callers (conversations: ``scripts.py``).
 
 Prompts are assembled from paragraphs so their sizes can be steered (a few KB, tens of
-KB, one of ~1 MB) without storing big literals. Caller lines deliberately carry accents,
-CJK and emoji, because that is what breaks naive truncation and width maths.
+KB, one of ~1 MB) without storing big literals. Callers' names deliberately carry accents
+and CJK, because that is what breaks naive truncation and width maths.
 """
 
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
+from datetime import date
 
 CALLERS = (
     "José García",
@@ -21,6 +23,65 @@ CALLERS = (
     "Mohammed Al-Farsi",
     "Kim Nguyễn",
 )
+
+
+@dataclass(frozen=True)
+class CallerInfo:
+    """What the clinic knows about a caller, so every line of a call agrees with the others."""
+
+    full: str
+    short: str  # how an agent addresses them
+    born: date
+    patient_id: str
+    speaks_japanese: bool = False
+
+    @property
+    def born_spoken(self) -> str:
+        day = self.born.day
+        suffix = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+        return f"the {day}{suffix} of {_MONTHS[self.born.month - 1]}, {self.born.year}"
+
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+_CALLER_INFO = {
+    info.full: info
+    for info in (
+        CallerInfo("José García", "José", date(1979, 5, 12), "P-10233"),
+        CallerInfo("Anna Müller", "Anna", date(1987, 3, 4), "P-10417"),
+        CallerInfo("Søren Ødegaard", "Søren", date(1991, 11, 23), "P-10562"),
+        CallerInfo("Chloé Dubois", "Chloé", date(1995, 7, 8), "P-10678"),
+        CallerInfo("田中 花子", "田中さん", date(1983, 1, 30), "P-10791", speaks_japanese=True),
+        CallerInfo("Zoë O'Brien", "Zoë", date(2001, 9, 15), "P-10835"),
+        CallerInfo("Priya Raman", "Priya", date(1976, 12, 2), "P-10904"),
+        CallerInfo("Łukasz Wójcik", "Łukasz", date(1989, 6, 19), "P-11046"),
+        CallerInfo("Mohammed Al-Farsi", "Mohammed", date(1968, 2, 27), "P-11182"),
+        CallerInfo("Kim Nguyễn", "Kim", date(1998, 4, 11), "P-11250"),
+    )
+}
+
+
+def caller_info(name: str) -> CallerInfo:
+    """The details of a known caller; a made-up but stable record for any other name."""
+    known = _CALLER_INFO.get(name)
+    if known is not None:
+        return known
+    return CallerInfo(name, name.split()[0] if name.split() else name, date(1985, 1, 1), "P-19999")
+
 
 _POLICY = (
     "Always confirm the caller's full name and date of birth before discussing an appointment.",
@@ -78,35 +139,3 @@ def system_prompt(role: str, rng: random.Random, approx_chars: int) -> str:
 def extreme_prompt(rng: random.Random, approx_chars: int = 1_000_000) -> str:
     """A ~1 MB prompt, the kind someone builds by pasting a whole knowledge base in."""
     return system_prompt("knowledge-base", rng, approx_chars)
-
-
-GREETINGS = (
-    "Thanks for calling Brightsmile Dental, this is Ava. How can I help you today?",
-    "Hi, you've reached Brightsmile billing. What can I do for you?",
-    "Hello! This is Brightsmile calling with a short two-minute survey. Is now a good time?",
-    "Hi, this is Brightsmile with a reminder about your appointment. Do you have a moment?",
-)
-
-USER_LINES = (
-    "Hi, I'd like to book a cleaning for next week, maybe Tuesday?",
-    "My name is {name}. Date of birth is the 4th of March, 1987.",
-    "Actually, can I move it to the afternoon? Mornings are hard for me 😅",
-    "I got an invoice I don't understand, it says 240 euros for a check-up.",
-    "Yes, Thursday at 3 works. Danke schön!",
-    "Is there parking near the clinic? I'll be coming from Zürich.",
-    "My daughter also needs a visit — can we book back to back? 👍",
-    "Sorry, the line is bad. Could you repeat that?",
-    "私の予約を確認したいです (I want to confirm my appointment).",
-    "Great, that's everything. Thanks a lot!",
-)
-
-AGENT_LINES = (
-    "Of course. Could I have your full name and date of birth, please?",
-    "Thank you, {name}. Let me check availability for you.",
-    "I have Tuesday at 10:30 or Thursday at 15:00. Which would you prefer?",
-    "You're booked for Thursday at 15:00. You'll get a text confirmation shortly.",
-    "There's a car park behind the building; the first hour is free.",
-    "I understand. Let me look at that invoice with you.",
-    "Is there anything else I can help you with today?",
-    "Thanks for calling Brightsmile. Have a lovely day!",
-)

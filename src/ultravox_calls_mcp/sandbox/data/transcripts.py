@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from .agents import TOOLS, AgentSpec
 from .model import Json, seconds
-from .text import AGENT_LINES, GREETINGS, USER_LINES
+from .scripts import Exchange, script_for
+from .text import caller_info
 
 VOICE = "MESSAGE_MEDIUM_VOICE"
 TEXT = "MESSAGE_MEDIUM_TEXT"
@@ -42,6 +43,16 @@ class ToolUse:
     error: str | None
 
 
+# Sizes of the lists lines used to be drawn from at random. The draws stay (every later
+# value of the dataset depends on the stream), their values now only vary wording.
+_GREETING_DRAW = 4
+_USER_DRAW = 10
+_AGENT_DRAW = 8
+_FAILURE_ERROR = (
+    "HTTP 503 from booking service: upstream connect error or disconnect/reset before headers"
+)
+
+
 def plan_turns(
     rng: random.Random,
     spec: AgentSpec,
@@ -51,55 +62,51 @@ def plan_turns(
     exchanges: int,
     fail_tool: bool = False,
     switch_tool: str | None = None,
+    closing: bool = True,
 ) -> list[Turn]:
-    """A plausible stage: greeting, a few exchanges with tool use, maybe a hand-over."""
+    """A stage that reads like a real call of ``spec``'s role.
+
+    First the shape is drawn (which exchange uses which tool, which fails, how each agent
+    line is delivered), then the role's script puts words to it. ``closing`` says the call
+    ends normally after this stage (False: it was cut off or is still live); a stage with a
+    ``switch_tool`` ends by handing the caller on instead.
+    """
+    shape, opening, media = _draw_shape(rng, spec, greeting, exchanges, fail_tool)
+    ending = "close" if closing else "cut"
+    if switch_tool is not None:
+        ending = "escalate" if switch_tool == "escalateToHuman" else "transfer"
+    script = script_for(spec.role)(
+        caller_info(caller), spec.voice, shape, ending=ending, opening=opening, greeted=greeting
+    )
     turns: list[Turn] = []
     if greeting:
-        turns.append(Turn("AGENT", GREETINGS[rng.randrange(len(GREETINGS))]))
-    usable = [t for t in spec.tools if TOOLS[t].new_stage is None]
-    failed = False
-    for i in range(exchanges):
-        turns.append(Turn("USER", USER_LINES[rng.randrange(len(USER_LINES))].format(name=caller)))
-        if usable and (rng.random() < 0.45 or (fail_tool and not failed)):
-            name = usable[rng.randrange(len(usable))]
-            args = {p[0]: _arg_value(p[0], caller, rng) for p in TOOLS[name].params}
-            if fail_tool and not failed:
-                failed = True
-                turns.append(
-                    Turn(
-                        "TOOL",
-                        json.dumps(args, ensure_ascii=False),
-                        tool=name,
-                        result='{"error": "The service is unavailable right now."}',
-                        error="HTTP 503 from booking service: upstream connect error "
-                        "or disconnect/reset before headers",
-                    )
-                )
-                turns.append(
-                    Turn(
-                        "AGENT",
-                        "I'm sorry, our booking system is down. "
-                        "May I call you back within the hour?",
-                    )
-                )
-                continue
+        turns.append(Turn("AGENT", script.greeting()))
+    for ex, beat, medium in zip(shape, script.plan(), media, strict=True):
+        turns.append(Turn("USER", beat.user))
+        if ex.tool is not None:
             turns.append(
                 Turn(
                     "TOOL",
-                    json.dumps(args, ensure_ascii=False),
-                    tool=name,
-                    result=json.dumps({"ok": True, "items": i + 1}),
+                    _json(beat.args or {}),
+                    tool=ex.tool,
+                    result=(
+                        '{"error": "The service is unavailable right now."}'
+                        if ex.failed
+                        else _json(beat.result or {})
+                    ),
+                    error=_FAILURE_ERROR if ex.failed else None,
                 )
             )
-        line = AGENT_LINES[rng.randrange(len(AGENT_LINES))].format(name=caller.split()[0])
-        medium = TEXT if rng.random() < 0.08 else (None if rng.random() < 0.05 else VOICE)
-        turns.append(Turn("AGENT", line, medium=medium))
+        if ex.failed:
+            turns.append(Turn("AGENT", beat.agent))
+        else:
+            turns.append(Turn("AGENT", beat.agent, medium=medium))
     if switch_tool is not None:
         target = TOOLS[switch_tool].new_stage
         turns.append(
             Turn(
                 "TOOL",
-                json.dumps({"reason": "caller asked about an invoice"}),
+                _json(script.switch_args(switch_tool)),
                 tool=switch_tool,
                 result=f"Switching to the {target} stage now. Starting new call stage.",
             )
@@ -107,12 +114,40 @@ def plan_turns(
     return turns
 
 
-def _arg_value(name: str, caller: str, rng: random.Random) -> str | int:
+def _draw_shape(
+    rng: random.Random, spec: AgentSpec, greeting: bool, exchanges: int, fail_tool: bool
+) -> tuple[list[Exchange], int, list[str | None]]:
+    """The stage's shape; exactly the draws, in the order, the sample data always made."""
+    opening = rng.randrange(_GREETING_DRAW) if greeting else 0
+    usable = [t for t in spec.tools if TOOLS[t].new_stage is None]
+    shape: list[Exchange] = []
+    media: list[str | None] = []
+    failed = False
+    for _ in range(exchanges):
+        ex = Exchange(pick=rng.randrange(_USER_DRAW))
+        shape.append(ex)
+        if usable and (rng.random() < 0.45 or (fail_tool and not failed)):
+            ex.tool = usable[rng.randrange(len(usable))]
+            ex.draws = tuple(_arg_draw(p[0], rng) for p in TOOLS[ex.tool].params)
+            if fail_tool and not failed:
+                failed = ex.failed = True
+                media.append(VOICE)
+                continue
+        rng.randrange(_AGENT_DRAW)  # once picked the agent's line; no longer needed
+        media.append(TEXT if rng.random() < 0.08 else (None if rng.random() < 0.05 else VOICE))
+    return shape, opening, media
+
+
+def _arg_draw(name: str, rng: random.Random) -> int:
     if name == "fullName":
-        return caller
+        return 0  # no draw: the caller's name was used as is
     if name == "question":
         return rng.randint(1, 5)
-    return f"{name}-{rng.randint(1000, 9999)}"
+    return rng.randint(1000, 9999)
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 @dataclass
