@@ -1,6 +1,7 @@
 """UltravoxClient: read-only access to calls, stages, messages, events, tools and agents.
 
-One ``httpx2.AsyncClient`` per client; GET only; redirects never followed;
+One ``httpx2.AsyncClient`` per client, made on its first request; GET only; redirects
+never followed;
 ids validated and written canonically before a request is built; every
 logical request bounded by ``settings.request_deadline`` (retries, backoff
 and body included); bodies streamed under ``settings.max_response_bytes``.
@@ -8,6 +9,8 @@ and body included); bodies streamed under ``settings.max_response_bytes``.
 
 from __future__ import annotations
 
+import functools
+import logging
 import random as _random
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -16,16 +19,16 @@ from typing import Final, Literal, Self, TypeVar
 
 import anyio
 import httpx2
-from pydantic import TypeAdapter
+from pydantic import ConfigDict, TypeAdapter
 
 from ..config import Settings
-from .errors import InvalidRequestError
+from .errors import ConnectionFailedError, InvalidRequestError
 from .filters import CallFilters
 from .ids import canonical_uuid, check_choice, check_cursor, check_page_size, check_token
 from .models import Account, Agent, Call, CallEvent, CallStage, CallTool, Message
 from .paging import Page, WirePage, iterate_items, iterate_pages
 from .retry import RetryPolicy
-from .transport import BASE_HINT, ApiTransport, Sleep, parse_body
+from .transport import BASE_HINT, ApiTransport, Sleep, display_origin, parse_body
 
 MessageMode = Literal["in_call", "last_stage"]
 Severity = Literal["debug", "info", "warning", "error"]
@@ -37,17 +40,20 @@ _SEVERITIES: Final = ("debug", "info", "warning", "error")
 _EVENT_TYPE = re.compile(r"[A-Za-z0-9_.\-]{1,100}")
 _AGENT_SEARCH = re.compile(r"[^\x00-\x1f\x7f]{1,500}")
 
-# Parametrised once: pydantic builds each validator a single time, here.
+# Parametrised once: pydantic builds each validator a single time, on its first use (the
+# wire models defer their build: a server that has not yet made a request pays nothing).
 _CallPage = WirePage[Call]
 _StagePage = WirePage[CallStage]
 _MessagePage = WirePage[Message]
 _EventPage = WirePage[CallEvent]
 _AgentPage = WirePage[Agent]
-_TOOLS = TypeAdapter(list[CallTool])
+_TOOLS = TypeAdapter(list[CallTool], config=ConfigDict(defer_build=True))
 
 _CALL_HINT: Final = "list_calls shows recent call ids."
 _STAGE_HINT: Final = "list_call_stages shows the stage ids of a call."
 _AGENT_HINT: Final = "list_agents shows agent ids."
+
+logger = logging.getLogger("ultravox_calls_mcp.api")
 
 
 class UltravoxClient:
@@ -63,12 +69,22 @@ class UltravoxClient:
         random: Callable[[], float] = _random.random,
     ) -> None:
         self._settings = settings
-        self._api = ApiTransport(
-            settings, transport=transport, retry_policy=retry_policy, sleep=sleep, random=random
+        # Made on the first request, not here: the HTTP client loads the TLS trust store
+        # (~40 ms) and its connection layer (~35 ms of imports), and the server builds this
+        # client before it can answer initialize; a session that only lists tools needs none.
+        self._make_api = functools.partial(
+            ApiTransport,
+            settings,
+            transport=transport,
+            retry_policy=retry_policy,
+            sleep=sleep,
+            random=random,
         )
+        self._api_made: ApiTransport | None = None
+        self._closed = False
 
     def __repr__(self) -> str:
-        return f"UltravoxClient(base_url={self._api.origin!r})"
+        return f"UltravoxClient(base_url={display_origin(self._settings.base_url)!r})"
 
     async def __aenter__(self) -> Self:
         return self
@@ -82,7 +98,35 @@ class UltravoxClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._api.aclose()
+        self._closed = True
+        if self._api_made is not None:
+            await self._api_made.aclose()
+
+    @property
+    def _api(self) -> ApiTransport:
+        api = self._api_made
+        if api is None:
+            api = self._api_made = self._open_api()
+        return api
+
+    def _open_api(self) -> ApiTransport:
+        if self._closed:
+            # What httpx2 says for a request on a closed client.
+            raise RuntimeError("Cannot send a request, as the client has been closed.")
+        try:
+            return self._make_api()
+        except (OSError, ValueError, ImportError, httpx2.InvalidURL) as exc:
+            # The environment is unusable: SSL_CERT_FILE names a missing file, a proxy or
+            # the base URL does not parse, a SOCKS proxy lacks socksio. (Before the client
+            # was made lazily, the server stopped at start-up with this traceback.) The log
+            # gets the details; the model gets what to check, not environment values.
+            logger.error("could not set up the HTTP client", exc_info=True)
+            raise ConnectionFailedError(
+                f"Could not set up the connection to Ultravox ({type(exc).__name__}). Check "
+                "ULTRAVOX_BASE_URL and, if set, SSL_CERT_FILE, SSL_CERT_DIR and the proxy "
+                "variables (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY) in the server's environment; "
+                "the server's log has the details."
+            ) from None
 
     # -- calls ---------------------------------------------------------------------------
 

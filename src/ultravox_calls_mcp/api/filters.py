@@ -43,7 +43,8 @@ DateOrDateTime = Annotated[datetime | date, BeforeValidator(_date_or_datetime)]
 class CallFilters(BaseModel):
     """Every filter of the call list. Times are the call's creation time."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Built on first use, like the wire models (see models.py).
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     search: str | None = Field(default=None, min_length=1, max_length=500)
     from_date: DateOrDateTime | None = None

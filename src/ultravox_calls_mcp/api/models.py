@@ -29,6 +29,9 @@ class WireModel(BaseModel):
         populate_by_name=True,
         extra="allow",
         frozen=True,
+        # Validators are built on first use, not at import: the server imports every
+        # model before it can answer initialize, and most sessions parse only a few.
+        defer_build=True,
     )
 
 

@@ -36,7 +36,8 @@ class Page(Generic[T]):
 class WirePage(BaseModel, Generic[T]):
     """A paginated list as it arrives; parsed in one pass straight from the JSON bytes."""
 
-    model_config = ConfigDict(extra="ignore")
+    # Built on first use, like the wire models (see models.py).
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     results: list[T]
     next: str | None = None

@@ -75,11 +75,7 @@ class ApiTransport:
         self._policy = retry_policy if retry_policy is not None else RetryPolicy()
         self._sleep = sleep
         self._random = random
-        parts = urlsplit(settings.base_url)
-        # Shown in messages and repr: never any userinfo or path from the setting.
-        self._origin = f"{parts.scheme}://{parts.hostname}" + (
-            f":{parts.port}" if parts.port else ""
-        )
+        self._origin = display_origin(settings.base_url)
         headers = {
             "User-Agent": f"ultravox-calls-mcp/{__version__}",
             "Accept": "application/json",
@@ -259,3 +255,14 @@ def _log(path: str, status: int | None, attempt: int, started: float) -> None:
         elapsed_ms = (time.perf_counter() - started) * 1000
         outcome = status if status is not None else "no response"
         logger.debug("GET %s -> %s (attempt %d, %.1f ms)", path, outcome, attempt, elapsed_ms)
+
+
+def display_origin(base_url: str) -> str:
+    """Scheme, host and port of the base URL, for messages and repr: never any userinfo
+    (a proxy-style ``user:pass@``) or path from the setting."""
+    try:
+        parts = urlsplit(base_url)
+        port = parts.port
+    except ValueError:  # e.g. a port out of range: making the HTTP client reports it
+        return "(not a valid URL)"
+    return f"{parts.scheme}://{parts.hostname}" + (f":{port}" if port else "")

@@ -11,7 +11,7 @@ import inspect
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx2
 from mcp.server import MCPServer
@@ -25,6 +25,8 @@ from ultravox_calls_mcp.api.client import UltravoxClient
 from ultravox_calls_mcp.config import Settings
 
 SERVER_NAME = "ultravox-calls"
+
+_Fn = TypeVar("_Fn", bound=Callable[..., Any])
 
 INSTRUCTIONS = """\
 Read Ultravox voice-call data: calls, their stages, transcripts, tool calls and event logs.
@@ -72,12 +74,19 @@ class UltravoxMCPServer(MCPServer[AppState]):
         self._parameters: dict[str, frozenset[str]] = {}
 
     def add_tool(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        evaluate_annotations(fn)
         super().add_tool(fn, *args, **kwargs)
         name = kwargs.get("name") or fn.__name__
         params = inspect.signature(fn).parameters.values()
         self._parameters[name] = frozenset(
             p.name for p in params if p.annotation not in (Context, "Context")
         )
+
+    def prompt(self, *args: Any, **kwargs: Any) -> Callable[[_Fn], _Fn]:
+        return _evaluating(super().prompt(*args, **kwargs))
+
+    def resource(self, *args: Any, **kwargs: Any) -> Callable[[_Fn], _Fn]:
+        return _evaluating(super().resource(*args, **kwargs))
 
     async def call_tool(
         self,
@@ -99,6 +108,36 @@ class UltravoxMCPServer(MCPServer[AppState]):
             if isinstance(exc.__cause__, ValidationError):
                 raise ToolError(_argument_problems(name, exc.__cause__)) from exc.__cause__
             raise
+
+
+def evaluate_annotations(fn: Callable[..., Any]) -> None:
+    """Evaluate ``fn``'s postponed annotations (PEP 563 strings) once, in place.
+
+    The SDK evaluates each string annotation of a tool up to three times while
+    registering it (context lookup, resolver lookup, signature): about a third of a
+    registration's cost. Objects cost it nothing. They are exactly what
+    ``inspect.signature(fn, eval_str=True)`` would give, so schemas do not change; an
+    annotation that does not evaluate stays a string, for the SDK to report.
+    """
+    target: object = fn
+    while target is not None:
+        annotations = getattr(target, "__annotations__", None)
+        if isinstance(annotations, dict) and any(isinstance(a, str) for a in annotations.values()):
+            try:
+                evaluated = inspect.get_annotations(target, eval_str=True)  # type: ignore[arg-type]
+            except Exception:  # the SDK's own evaluation then raises, in its words
+                return
+            # In place: a functools.wraps wrapper shares this dict with the function it wraps.
+            annotations.update(evaluated)
+        target = getattr(target, "__wrapped__", None)
+
+
+def _evaluating(register: Callable[[_Fn], _Fn]) -> Callable[[_Fn], _Fn]:
+    def decorator(fn: _Fn) -> _Fn:
+        evaluate_annotations(fn)
+        return register(fn)
+
+    return decorator
 
 
 def _argument_problems(tool: str, error: ValidationError) -> str:
