@@ -16,8 +16,6 @@ Run:  .venv/bin/python benchmarks/audit.py [--repetitions 3]
 from __future__ import annotations
 
 import argparse
-import json
-import multiprocessing
 import statistics
 import sys
 import tempfile
@@ -26,20 +24,29 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
-from urllib.request import urlopen
 
 import anyio
 import httpx2
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 if not __package__:  # run as a script: make the `benchmarks` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import Outcome, Row, connect, machine_line, print_outcome, text_of
+from benchmarks.common import (
+    Outcome,
+    RequestLogRoute,
+    Row,
+    connect,
+    freeze_like_the_server,
+    logged_paths,
+    machine_line,
+    print_outcome,
+    sandbox_process,
+    serve_until_told,
+    text_of,
+)
 from ultravox_calls_mcp.sandbox import (
     SANDBOX_API_KEY,
     CallRecord,
-    RequestLog,
     SandboxData,
     create_app,
     run_loopback,
@@ -71,23 +78,6 @@ def big_dataset(calls: int) -> SandboxData:
     return replace(base, calls=chosen, agents=agents)
 
 
-class _LogRoute:
-    """``GET /_bench/log``: the paths requested since the last read (then forgotten)."""
-
-    def __init__(self, app: ASGIApp, log: RequestLog) -> None:
-        self.app, self.log = app, log
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] != "/_bench/log":
-            await self.app(scope, receive, send)
-            return
-        body = json.dumps(self.log.paths()).encode()
-        self.log.clear()
-        headers = [(b"content-type", b"application/json")]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
-
-
 def _serve(calls: int, latency: float, conn: Connection) -> None:
     """The sandbox in its own process, as Ultravox is: its CPU work must not share our
     interpreter lock, or the benchmark would time the fake server as much as the client.
@@ -98,20 +88,13 @@ def _serve(calls: int, latency: float, conn: Connection) -> None:
     """
     app = create_app(big_dataset(calls))
     app.state.faults.latency = latency
-    with run_loopback(_LogRoute(app, app.state.requests), fast=True) as base_url:
-        conn.send(base_url)
-        conn.recv()  # until the parent is done
-
-
-def _paths(base_url: str) -> list[str]:
-    with urlopen(f"{base_url}/_bench/log") as response:  # noqa: S310 - our loopback server
-        paths: list[str] = json.loads(response.read())
-    return paths
+    with run_loopback(RequestLogRoute(app, app.state.requests), fast=True) as base_url:
+        serve_until_told(conn, base_url)
 
 
 async def one_run(base_url: str, cache_dir: Path, calls: int) -> tuple[float, int, int]:
     """(seconds, all requests, requests other than the call list) of one search."""
-    _paths(base_url)
+    logged_paths(base_url)
     async with connect(base_url, cache_dir=cache_dir, audit_concurrency=CONCURRENCY) as client:
         started = time.perf_counter()
         result = await client.call_tool(
@@ -121,14 +104,14 @@ async def one_run(base_url: str, cache_dir: Path, calls: int) -> tuple[float, in
     text = text_of(result)
     if result.is_error or f"Scanned calls 1–{calls:,} of {calls:,}" not in text:
         raise RuntimeError(f"the search did not read all {calls} calls:\n{text[:600]}")
-    paths = _paths(base_url)
+    paths = logged_paths(base_url)
     return elapsed, len(paths), sum(1 for path in paths if path != "/api/calls")
 
 
 async def bare_run(base_url: str, calls: int) -> tuple[float, int]:
     """The same requests from a bare httpx2 loop (no models, cache, redaction or MCP):
     how fast this sandbox server can answer them at this concurrency."""
-    _paths(base_url)
+    logged_paths(base_url)
     limiter = anyio.CapacityLimiter(CONCURRENCY)
     headers = {"X-API-Key": SANDBOX_API_KEY}
     async with httpx2.AsyncClient(base_url=base_url, headers=headers) as http:
@@ -151,23 +134,20 @@ async def bare_run(base_url: str, calls: int) -> tuple[float, int]:
                     break
                 cursor = parse_qs(urlsplit(page["next"]).query)["cursor"][0]
         elapsed = time.perf_counter() - started
-    return elapsed, len(_paths(base_url))
+    return elapsed, len(logged_paths(base_url))
 
 
 def run(quick: bool = False, repetitions: int = 3) -> Outcome:
     calls = 60 if quick else CALLS
     reps = 1 if quick else repetitions
-    ctx = multiprocessing.get_context("spawn")
-    parent, child = ctx.Pipe()
-    server = ctx.Process(target=_serve, args=(calls, LATENCY, child), daemon=True)
-    server.start()
     colds: list[float] = []
     warms: list[float] = []
     bares: list[float] = []
     bare_requests = 0
     cold_requests = warm_requests = warm_per_call = 0
-    try:
-        base_url: str = parent.recv()
+    with sandbox_process(_serve, calls, LATENCY) as served:
+        base_url = str(served)
+        freeze_like_the_server()
         for _ in range(reps):
             with tempfile.TemporaryDirectory() as tmp:
                 cache = Path(tmp)
@@ -177,9 +157,6 @@ def run(quick: bool = False, repetitions: int = 3) -> Outcome:
             warms.append(warm)
             bare, bare_requests = anyio.run(bare_run, base_url, calls)
             bares.append(bare)
-    finally:
-        parent.send("stop")
-        server.join(timeout=10)
     cold = statistics.median(colds)
     warm = statistics.median(warms)
     bare = statistics.median(bares)

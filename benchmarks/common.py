@@ -8,7 +8,9 @@ repetitions for the smoke test) and a ``main()`` that prints the outcome on its 
 
 from __future__ import annotations
 
+import gc
 import json
+import multiprocessing
 import os
 import platform
 import re
@@ -16,18 +18,25 @@ import selectors
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Mapping, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.request import urlopen
 
 from mcp.types import CallToolResult, TextContent
 from pydantic import SecretStr
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mcp import Client
+from ultravox_calls_mcp.cli import freeze_start_up_heap
 from ultravox_calls_mcp.config import Settings
 from ultravox_calls_mcp.mcp.server import build_server
-from ultravox_calls_mcp.sandbox import SANDBOX_API_KEY
+from ultravox_calls_mcp.sandbox import SANDBOX_API_KEY, RequestLog
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
@@ -192,3 +201,59 @@ def python() -> str:
 
 def ratio(a: float, b: float) -> float:
     return a / b if b else float("inf")
+
+
+class RequestLogRoute:
+    """``GET /_bench/log`` on a sandbox app: the paths requested since the last read (then
+    forgotten), for a sandbox served from another process."""
+
+    def __init__(self, app: ASGIApp, log: RequestLog) -> None:
+        self.app, self.log = app, log
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != "/_bench/log":
+            await self.app(scope, receive, send)
+            return
+        body = json.dumps(self.log.paths()).encode()
+        self.log.clear()
+        headers = [(b"content-type", b"application/json")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+def logged_paths(base_url: str) -> list[str]:
+    """What ``RequestLogRoute`` logged since it was last asked."""
+    with urlopen(f"{base_url}/_bench/log") as response:  # noqa: S310 - our loopback server
+        paths: list[str] = json.loads(response.read())
+    return paths
+
+
+@contextmanager
+def sandbox_process(serve: Callable[..., None], *args: object) -> Iterator[object]:
+    """Run ``serve(*args, conn)`` in a spawned process, as Ultravox runs apart from us: the
+    sandbox's CPU work then does not share our interpreter lock, nor its sample data our
+    heap. ``serve`` sends one picklable value (its base URL, ...) and serves until the
+    next message; that value is what this yields."""
+    context = multiprocessing.get_context("spawn")
+    parent, child = context.Pipe()
+    server = context.Process(target=serve, args=(*args, child), daemon=True)
+    server.start()
+    try:
+        yield parent.recv()
+    finally:
+        parent.send("stop")
+        server.join(timeout=10)
+
+
+def serve_until_told(conn: Connection, value: object) -> None:
+    """The ``serve`` side of ``sandbox_process``: announce ``value``, wait for the word."""
+    conn.send(value)
+    conn.recv()
+
+
+def freeze_like_the_server() -> None:
+    """Freeze this process's heap as ``cli.freeze_start_up_heap`` does before serving, so
+    code measured in process runs with the collector the server runs with. Call it once
+    the imports and set-up are done, before anything is timed."""
+    gc.collect()  # the benchmark's set-up garbage; the server has little and skips this
+    freeze_start_up_heap()

@@ -6,6 +6,7 @@ Settings come from the environment (ULTRAVOX_API_KEY, ULTRAVOX_BASE_URL), as in 
 
 from __future__ import annotations
 
+from ultravox_calls_mcp.cli import freeze_start_up_heap
 from ultravox_calls_mcp.config import Settings
 from ultravox_calls_mcp.mcp.server import build_server
 
@@ -18,6 +19,7 @@ def echo(text: str) -> str:
 def main() -> None:
     server = build_server(Settings.from_env())
     server.add_tool(echo, structured_output=False)
+    freeze_start_up_heap()  # as the command line does before it serves
     server.run("stdio")
 
 

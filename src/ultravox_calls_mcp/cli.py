@@ -10,6 +10,7 @@ Logs go to stderr only: on stdio, stdout belongs to the protocol.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 import os
@@ -151,7 +152,18 @@ def _settings(args: argparse.Namespace) -> tuple[Settings, httpx2.AsyncBaseTrans
     return settings, None
 
 
+def freeze_start_up_heap() -> None:
+    """Call once, just before serving: what is alive then (modules, schemas, the tool
+    registry; the sample data with --sandbox) lives as long as the server. Frozen, it is
+    skipped by every full collection, which otherwise walks it all (~20 ms for ~90k
+    objects) every few pages of 200 message models. No collect() first: start-up makes
+    little garbage, and a collection here would delay the answer to initialize by as much.
+    """
+    gc.freeze()
+
+
 def _serve(server: MCPServer[AppState], args: argparse.Namespace) -> int:
+    freeze_start_up_heap()
     if args.transport == "stdio":
         # The SDK points fd 1 at stderr while serving, so stray prints miss the wire.
         server.run("stdio")

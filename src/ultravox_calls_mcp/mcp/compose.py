@@ -58,8 +58,11 @@ def compose(
             parts.append(len(tail))
         return sum(parts) + len(parts) - 1
 
-    # Binary search on the prefix length: the size is monotone in it.
+    # Binary search on the prefix length: the size is monotone in it. Most results fit
+    # whole, so that is tried first (each probe renders a footer, often a cursor).
     low, high = 0, len(lines)
+    if size(high) <= max_chars:
+        low = high
     while low < high:
         mid = (low + high + 1) // 2
         if size(mid) <= max_chars:

@@ -99,15 +99,12 @@ def _fold(text: str) -> str:
     return text.casefold().replace("ı", "i")
 
 
-def _holds_any(text: str, needles: tuple[str, ...]) -> bool:
-    return any(needle in text for needle in needles)
-
-
 _TEXT_RULES: tuple[_Rule, ...] = (
     # Ultravox API keys: <8 alphanumerics>.<32 alphanumerics>. Unanchored and greedy, so a
     # key glued to other letters is still swallowed whole. The look-behind starts matches
     # only where a run of letters starts, which keeps long runs linear rather than quadratic.
-    _Rule((".",), re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{8,}\.[A-Za-z0-9]{32,}"), REDACTED),
+    # No needle: nearly every sentence holds its dot, so the pattern is its own guard.
+    _Rule((), re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{8,}\.[A-Za-z0-9]{32,}"), REDACTED),
     # JWTs: the base64url of '{"' starts every header with "eyJ".
     _Rule(
         ("eyJ",),
@@ -138,6 +135,20 @@ _TEXT_RULES: tuple[_Rule, ...] = (
 )
 
 
+# Every guard in one scan per form of the text: most strings hold no needle and no key,
+# and leave redact_text after three C-level scans instead of a loop over every rule.
+_PLAIN_NEEDLES = re.compile(
+    "|".join(re.escape(n) for rule in _TEXT_RULES if not rule.fold for n in rule.needles)
+)
+_FOLDED_NEEDLES = re.compile(
+    "|".join(
+        re.escape(n)
+        for n in (*(n for rule in _TEXT_RULES if rule.fold for n in rule.needles), *_PAIR_NEEDLES)
+    )
+)
+(_UNGUARDED,) = (rule.pattern for rule in _TEXT_RULES if not rule.needles)
+
+
 def _normal_name(name: str) -> str:
     return name.lower().replace("_", "").replace("-", "")
 
@@ -156,16 +167,34 @@ def _redact_pair(match: re.Match[str]) -> str:
 
 def redact_text(text: str) -> str:
     """Replace key-shaped strings and ``name=secret`` pairs found anywhere in free text."""
-    # In order: each rule sees the text the rules before it left. Loops written out, not
-    # any(): this runs for every string of every page.
-    for rule in _TEXT_RULES:
-        haystack = _fold(text) if rule.fold else text
-        for needle in rule.needles:
-            if needle in haystack:
-                text = rule.pattern.sub(rule.replacement, text)
-                break
+    if (
+        _PLAIN_NEEDLES.search(text) is None
+        and _FOLDED_NEEDLES.search(_fold(text)) is None
+        and _UNGUARDED.search(text) is None
+    ):
+        return text
+    # In order: each rule sees the text the rules before it left; the folded text is made
+    # once until a rule changes the text.
+    folded: str | None = None
+    for needles, pattern, replacement, fold in _TEXT_RULES:
+        if needles:
+            if fold:
+                if folded is None:
+                    folded = _fold(text)
+                haystack = folded
+            else:
+                haystack = text
+            if not any(needle in haystack for needle in needles):
+                continue
+        redacted = pattern.sub(replacement, text)
+        if redacted != text:
+            text, folded = redacted, None
     # The pair pattern is the slowest; most speech never names a secret, so look first.
-    return _PAIR.sub(_redact_pair, text) if _holds_any(_fold(text), _PAIR_NEEDLES) else text
+    if folded is None:
+        folded = _fold(text)
+    if any(needle in folded for needle in _PAIR_NEEDLES):
+        return _PAIR.sub(_redact_pair, text)
+    return text
 
 
 def _hide(value: object) -> object:

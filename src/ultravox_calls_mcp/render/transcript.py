@@ -118,11 +118,10 @@ def _body(message: Message, max_text_chars: int, more_hint: MoreHint, *, as_json
 
 def _head(message: Message) -> str:
     index = message.call_stage_message_index
-    parts = [f"[{index}]"] if index is not None else []
     span = time_span(message)
-    if span:
-        parts.append(span)
-    return " ".join(parts)
+    if index is None:
+        return span or ""
+    return f"[{index}] {span}" if span else f"[{index}]"
 
 
 def transcript_lines(
@@ -137,11 +136,19 @@ def transcript_lines(
     tool name, ``FAILED: …`` when the tool reported an error, and either side says when its
     partner is not among these messages.
     """
-    calls = {m.invocation_id: m for m in messages if role_of(m) == TOOL_CALL and m.invocation_id}
-    results = {m.invocation_id for m in messages if role_of(m) == TOOL_RESULT and m.invocation_id}
+    roles = [role_of(m) for m in messages]  # once per message: asked three times below
+    calls = {
+        m.invocation_id: m
+        for m, role in zip(messages, roles, strict=True)
+        if role == TOOL_CALL and m.invocation_id
+    }
+    results = {
+        m.invocation_id
+        for m, role in zip(messages, roles, strict=True)
+        if role == TOOL_RESULT and m.invocation_id
+    }
     lines: list[str] = []
-    for message in messages:
-        role = role_of(message)
+    for message, role in zip(messages, roles, strict=True):
         head = _head(message)
         prefix = f"{head} {role}" if head else role
         if role == TOOL_CALL:
