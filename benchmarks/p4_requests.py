@@ -2,9 +2,13 @@
 
 Each case reads a whole list through one tool, following the printed cursor to the end,
 and counts the requests the loopback sandbox logged: the list's own pages (the goal is
-exactly ceil(N / page size), so no page is fetched twice and nothing is fetched per row)
-and, separately, the fixed per-call requests a tool makes besides (e.g. the stage it
-describes). The reader also checks that it saw all N rows, each once.
+exactly ceil(N / page size), no page fetched twice — no cursor sent twice — and nothing
+fetched per row) and, separately, the fixed per-call requests a tool makes besides (e.g.
+the stage list of a transcript). The reader also checks that it saw all N rows.
+
+Where a page of the size asked cannot fit the result budget (200 call rows in 24,000
+characters), the tool asks the API for fewer rows; that case counts against the page
+size it asked, and is shown beside the same read with the budget raised.
 
 Run:  .venv/bin/python -m benchmarks.p4_requests
 """
@@ -25,6 +29,7 @@ from ultravox_calls_mcp.mcp.args import MAX_PAGE_SIZE
 from ultravox_calls_mcp.sandbox import RecordedRequest, SandboxData, create_app, run_loopback
 
 _MAX_CALLS = 500  # bounds every cursor walk
+_LARGE_BUDGET = 200_000  # the largest max_chars: a whole page of 200 call rows fits
 _MESSAGE_LINE = re.compile(r"^\[(\d+)\] ", re.M)
 _CALL_LINE = re.compile(r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}) · ", re.M)
 
@@ -38,6 +43,9 @@ class Case:
     page_size: int  # rows per upstream page the tool asks for
     is_list_request: Callable[[RecordedRequest], bool]
     row_pattern: re.Pattern[str]
+    # The page holds more rows than the budget can show: the tool may ask for fewer (and
+    # must then read each page once, all of it shown), so the goal counts what it asked.
+    budget_bound: bool = False
 
 
 @dataclass(frozen=True)
@@ -47,14 +55,26 @@ class Count:
     other_requests: Counter[str]
     tool_calls: int
     rows_seen: int
+    asked: int  # the largest pageSize the tool sent
+    repeated: int  # list requests for a page already fetched (same cursor)
+
+    @property
+    def page_size(self) -> int:
+        return self.asked if self.case.budget_bound else self.case.page_size
 
     @property
     def expected(self) -> int:
-        return math.ceil(self.case.rows / self.case.page_size)
+        return math.ceil(self.case.rows / self.page_size)
 
     @property
     def ok(self) -> bool:
-        return self.list_requests == self.expected and self.rows_seen == self.case.rows
+        asked_ok = self.asked <= self.case.page_size if self.case.budget_bound else True
+        return (
+            self.list_requests == self.expected
+            and self.repeated == 0
+            and asked_ok
+            and self.rows_seen == self.case.rows
+        )
 
 
 def _kind(path: str) -> str:
@@ -94,13 +114,24 @@ def cases(data: SandboxData, *, quick: bool) -> list[Case]:
     ]
     found = [
         Case(
-            f"list_calls, {len(data.calls)} calls, page_size={MAX_PAGE_SIZE}",
+            f"list_calls, {len(data.calls)} calls, page_size={MAX_PAGE_SIZE}, "
+            f"max_chars={_LARGE_BUDGET:,}",
+            "list_calls",
+            {"page_size": MAX_PAGE_SIZE, "max_chars": _LARGE_BUDGET},
+            len(data.calls),
+            MAX_PAGE_SIZE,
+            call_list,
+            _CALL_LINE,
+        ),
+        Case(
+            f"list_calls, {len(data.calls)} calls, page_size={MAX_PAGE_SIZE}, default budget",
             "list_calls",
             {"page_size": MAX_PAGE_SIZE},
             len(data.calls),
             MAX_PAGE_SIZE,
             call_list,
             _CALL_LINE,
+            budget_bound=True,
         ),
         Case(
             f"get_call_transcript, 3 stages, {three_rows} msgs",
@@ -147,9 +178,12 @@ async def count(base_url: str, requests: list[RecordedRequest], case: Case) -> C
             cursor = next_cursor(text)
             if cursor is None:
                 break
-    listed = sum(case.is_list_request(r) for r in requests)
+    listed = [r for r in requests if case.is_list_request(r)]
     others = Counter(_kind(r.path) for r in requests if not case.is_list_request(r))
-    return Count(case, listed, others, calls, len(rows))
+    cursors = [r.param("cursor") for r in listed]
+    asked = max((int(r.param("pageSize") or 0) for r in listed), default=0)
+    repeated = len(cursors) - len(set(cursors))
+    return Count(case, len(listed), others, calls, len(rows), asked, repeated)
 
 
 def run(quick: bool = False) -> Outcome:
@@ -168,15 +202,16 @@ def run(quick: bool = False) -> Outcome:
         other = ", ".join(f"{k} ×{v}" for k, v in sorted(c.other_requests.items())) or "none"
         notes.append(
             f"P4 {c.case.name}: {c.tool_calls} tool calls, {c.rows_seen:,} rows read; "
-            f"list requests {c.list_requests} vs ceil({c.case.rows:,}/{c.case.page_size}) "
-            f"= {c.expected}; other requests: {other}"
+            f"list requests {c.list_requests} (pageSize {c.asked}, {c.repeated} for a page "
+            f"already read) vs ceil({c.case.rows:,}/{c.page_size}) = {c.expected}; "
+            f"other requests: {other}"
         )
         rows.append(
             Row(
                 f"P4 {c.case.name}",
-                f"{c.list_requests} list requests (+{sum(c.other_requests.values())} other, "
-                f"{c.tool_calls} tool calls)",
-                f"= {c.expected}",
+                f"{c.list_requests} list requests of {c.asked} (+{sum(c.other_requests.values())}"
+                f" other, {c.tool_calls} tool calls)",
+                f"= {c.expected}, none twice",
                 c.ok,
             )
         )

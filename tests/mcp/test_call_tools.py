@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from starlette.applications import Starlette
 
 from mcp import Client
 from tests.mcp.conftest import call_error, call_text, connect, next_cursor, row_ids, text_of
-from ultravox_calls_mcp.sandbox import SandboxData
+from ultravox_calls_mcp.sandbox import SandboxData, create_app, generate_dataset
 
 pytestmark = pytest.mark.anyio
 
@@ -40,24 +42,58 @@ async def test_following_list_calls_cursors_visits_every_call_exactly_once(
     assert seen == [record.call_id for record in data.calls]
 
 
-async def test_a_small_budget_cuts_mid_page_and_the_cursor_resumes_at_the_next_row(
-    client: Client, data: SandboxData
-) -> None:
+async def _read_every_call(client: Client, **arguments: object) -> tuple[list[str], int]:
+    """Follow list_calls' cursor to the end: (ids in order, results read)."""
     seen: list[str] = []
     cursor: str | None = None
-    for _ in range(200):
-        args: dict[str, object] = {"page_size": 50, "max_chars": 2_000}
-        if cursor:
-            args["cursor"] = cursor
+    for results in range(1, 200):
+        args = {**arguments, **({"cursor": cursor} if cursor else {})}
         text = await call_text(client, "list_calls", **args)
-        assert len(text) <= 2_000
+        assert len(text) <= int(str(arguments.get("max_chars", 24_000)))
         ids = row_ids(text)
-        assert ids, "every page must make progress"
+        assert ids, "every result must make progress"
         seen += ids
         cursor = next_cursor(text)
         if cursor is None:
-            break
+            return seen, results
+    raise AssertionError("the cursor never ended")
+
+
+async def test_a_small_budget_asks_the_api_for_only_the_rows_it_can_show() -> None:
+    app = create_app()
+    calls = [record.call_id for record in app.state.data.calls]
+    async with connect(app) as client:
+        first = await call_text(client, "list_calls", page_size=50, max_chars=2_000)
+        assert "raise max_chars to read more per call" in first
+        app.state.requests.clear()
+        seen, results = await _read_every_call(client, page_size=50, max_chars=2_000)
+    assert seen == calls
+    pages = [r for r in app.state.requests if r.path == "/api/calls"]
+    # Each result is one whole page: nothing fetched to be cut, no page fetched twice.
+    assert len(pages) == results
+    assert len({r.param("cursor") for r in pages}) == len(pages)
+    assert all(int(r.param("pageSize") or 0) < 50 for r in pages)
+
+
+async def test_rows_longer_than_expected_are_cut_mid_page_and_resumed_at_the_next_row() -> None:
+    # Summaries of the longest kind the row shows (140 characters) make rows larger than
+    # the tool's estimate, so a page asked for does not fit and is cut inside.
+    shared = generate_dataset()  # cached and shared: changed on copies only
+    long_story = "A caller with a long story to tell. " * 8
+    calls = [
+        replace(r, call={**r.call, "shortSummary": long_story}) if r.call["shortSummary"] else r
+        for r in shared.calls
+    ]
+    data = replace(shared, calls=calls)
+    app = create_app(data)
+    async with connect(app) as client:
+        seen, results = await _read_every_call(client, page_size=50)
     assert seen == [record.call_id for record in data.calls]
+    pages = [r for r in app.state.requests if r.path == "/api/calls"]
+    assert any(r.param("cursor") == pages[0].param("cursor") for r in pages[1:]), (
+        "the first page was cut inside, so reading on fetched it again"
+    )
+    assert results >= 2
 
 
 async def test_list_calls_filters_by_agent(client: Client, data: SandboxData) -> None:

@@ -107,7 +107,9 @@ async def list_calls(
         agent_ids=agent_ids,
         sort=sort,
     )
-    size = page_size or min(state.settings.page_size, 50)
+    budget = max_chars or state.settings.max_chars
+    asked = page_size or min(state.settings.page_size, 50)
+    size = min(asked, _rows_that_fit(budget))
 
     async def fetch(upstream: str | None) -> Page[Call]:
         return await state.client.list_calls(filters, cursor=upstream, page_size=size)
@@ -116,13 +118,17 @@ async def list_calls(
     rows = [call_row(call) for call in view.rows]
     order = "newest first" if sort == "-created" else "oldest first"
     described = _describe_filters(filters)
-    budget = max_chars or state.settings.max_chars
     how = "list_calls with the same filters"
 
     def header(shown: int) -> list[str]:
         lines = [f"{view.range_line('calls', shown)} ({order})"]
         if described:
             lines.append(f"filters: {described}")
+        if size < asked:
+            lines.append(
+                f"(page_size {asked} asks for more rows than max_chars={budget:,} can show; "
+                f"read {size} — raise max_chars to read more per call)"
+            )
         return lines
 
     # Text and its structured copy share the budget: find the most rows whose text fits
@@ -153,6 +159,18 @@ async def list_calls(
         content=[TextContent(type="text", text=text)],
         structured_content=structured.model_dump(mode="json", by_alias=True),
     )
+
+
+# What one call row costs in a result, its text and structured copy together: ~370
+# characters on the sample data, more with long agent names and summaries. The API is
+# asked for no more rows than the budget can show: rows fetched and cut would be fetched
+# again by the next call (an upstream cursor can only start where a page starts).
+_ROW_CHARS = 420
+_FRAME_CHARS = 600  # header, fences, the footer with its cursor, the structured envelope
+
+
+def _rows_that_fit(budget: int) -> int:
+    return max(1, (budget - _FRAME_CHARS) // _ROW_CHARS)
 
 
 class CallListRow(BaseModel):

@@ -66,6 +66,50 @@ _SUMMARIES = {
 }
 
 
+# How a call that ended early is summarised: what it was about, and what cut it short.
+_TOPICS = {
+    "front desk": ("Booking call", "The caller was booking a cleaning"),
+    "billing": ("Invoice call", "The caller was querying an invoice"),
+    "survey": ("Survey", "The caller was answering the satisfaction survey"),
+    "reminders": ("Reminder call", "The patient was confirming tomorrow's appointment"),
+    "triage": ("Triage call", "The caller was describing tooth pain at night"),
+}
+_CUT_SHORT = {
+    "connection_error": "the connection dropped",
+    "system_error": "a system error ended the call",
+    "timeout": "the call reached its time limit",
+}
+
+
+def _summaries(plan: CallPlan) -> tuple[str, str]:
+    """(shortSummary, summary) that say what happened, as Ultravox's generated ones do: a
+    failed tool, a hand-over to another stage and a call cut short each change the story."""
+    roles = [spec.role for spec in plan.stage_specs]
+    short, long = _SUMMARIES.get(roles[0], ("Call handled.", "The agent handled the call."))
+    failed = next((t.tool for turns in plan.turns for t in turns if t.error and t.tool), None)
+    if failed:
+        short = f"{failed} failed; a callback was promised."
+        long = (
+            f"The {failed} tool failed during the call; the agent apologised and promised "
+            "to call the caller back within the hour."
+        )
+    elif "billing" in roles[1:]:
+        escalated = "escalation" in roles
+        short = "Escalated over invoice charges." if escalated else "Handed over to billing."
+        long = (
+            "The caller started with a booking, then asked about a check-up invoice and was "
+            "transferred to billing"
+            + (", where they disputed the x-ray charges and were put on hold for a supervisor."
+               if escalated else ", who explained the line items.")
+        )  # fmt: skip
+    cut = _CUT_SHORT.get(plan.end_reason or "")
+    if cut:
+        topic, doing = _TOPICS.get(roles[0], ("Call", "The agent was handling the call"))
+        short = f"{topic} cut short: {cut}."
+        long = f"{doing} when {cut}; the conversation did not finish."
+    return short, long
+
+
 def build_call(plan: CallPlan, rng: random.Random) -> CallRecord:
     call_id = new_id(rng)
     stage_ids = [new_id(rng) for _ in plan.stage_specs]
@@ -85,7 +129,7 @@ def build_call(plan: CallPlan, rng: random.Random) -> CallRecord:
     live = plan.end_reason is None
     billed = None if live else seconds(round(duration, 3))
     tokens_in = rng.randint(800, 40_000) if plan.newer_fields and not live else None
-    summary = _SUMMARIES.get(first.role, ("Call handled.", "The agent handled the call."))
+    summary = _summaries(plan)
     call: Json = {
         "callId": call_id,
         "clientVersion": "ultravox-client-js/0.4.1" if _is_webrtc(plan.medium) else None,
