@@ -36,7 +36,7 @@ from benchmarks.common import (
     RequestLogRoute,
     Row,
     connect,
-    freeze_like_the_server,
+    frozen_like_the_server,
     logged_paths,
     machine_line,
     print_outcome,
@@ -145,9 +145,8 @@ def run(quick: bool = False, repetitions: int = 3) -> Outcome:
     bares: list[float] = []
     bare_requests = 0
     cold_requests = warm_requests = warm_per_call = 0
-    with sandbox_process(_serve, calls, LATENCY) as served:
+    with sandbox_process(_serve, calls, LATENCY) as served, frozen_like_the_server():
         base_url = str(served)
-        freeze_like_the_server()
         for _ in range(reps):
             with tempfile.TemporaryDirectory() as tmp:
                 cache = Path(tmp)

@@ -8,6 +8,7 @@ repetitions for the smoke test) and a ``main()`` that prints the outcome on its 
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import multiprocessing
@@ -229,31 +230,59 @@ def logged_paths(base_url: str) -> list[str]:
 
 
 @contextmanager
-def sandbox_process(serve: Callable[..., None], *args: object) -> Iterator[object]:
+def sandbox_process(
+    serve: Callable[..., None], *args: object, startup_timeout: float = 120.0
+) -> Iterator[object]:
     """Run ``serve(*args, conn)`` in a spawned process, as Ultravox runs apart from us: the
     sandbox's CPU work then does not share our interpreter lock, nor its sample data our
     heap. ``serve`` sends one picklable value (its base URL, ...) and serves until the
-    next message; that value is what this yields."""
+    next message; that value is what this yields. A child that dies or never answers is
+    an error here, not a hang."""
     context = multiprocessing.get_context("spawn")
     parent, child = context.Pipe()
     server = context.Process(target=serve, args=(*args, child), daemon=True)
     server.start()
+    child.close()  # ours closed, the pipe reports the child's end closing when it dies
     try:
-        yield parent.recv()
+        deadline = time.monotonic() + startup_timeout
+        while not parent.poll(0.1):
+            if not server.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"the sandbox process did not start (exit code {server.exitcode})"
+                )
+        try:
+            value = parent.recv()
+        except EOFError:
+            server.join(timeout=5)
+            raise RuntimeError(
+                f"the sandbox process ended before it served (exit code {server.exitcode})"
+            ) from None
+        yield value
     finally:
-        parent.send("stop")
+        with contextlib.suppress(OSError):  # a child already gone cannot be told
+            parent.send("stop")
         server.join(timeout=10)
+        if server.is_alive():
+            server.kill()
+            server.join(timeout=10)
 
 
 def serve_until_told(conn: Connection, value: object) -> None:
     """The ``serve`` side of ``sandbox_process``: announce ``value``, wait for the word."""
     conn.send(value)
-    conn.recv()
+    with contextlib.suppress(EOFError):  # the parent went away: stop serving as well
+        conn.recv()
 
 
-def freeze_like_the_server() -> None:
-    """Freeze this process's heap as ``cli.freeze_start_up_heap`` does before serving, so
-    code measured in process runs with the collector the server runs with. Call it once
-    the imports and set-up are done, before anything is timed."""
-    gc.collect()  # the benchmark's set-up garbage; the server has little and skips this
+@contextmanager
+def frozen_like_the_server() -> Iterator[None]:
+    """Within, this process's heap is frozen as ``cli.freeze_start_up_heap`` freezes the
+    server's before it serves, so code measured in process meets the collector as the
+    server's does; undone on exit, so later benchmarks (and tests) start as they would
+    alone. Enter once set up, before anything is timed."""
+    gc.collect()  # the benchmark's own set-up garbage; the server has little
     freeze_start_up_heap()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

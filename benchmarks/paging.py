@@ -40,7 +40,7 @@ from benchmarks.common import (
     Outcome,
     RequestLogRoute,
     Row,
-    freeze_like_the_server,
+    frozen_like_the_server,
     logged_paths,
     sandbox_process,
     serve_until_told,
@@ -109,9 +109,8 @@ def run(quick: bool = False, repetitions: int = 7) -> Outcome:
     repetitions = 1 if quick else repetitions
     ours: list[float] = []
     bare: list[float] = []
-    with sandbox_process(_serve) as served:
+    with sandbox_process(_serve) as served, frozen_like_the_server():
         base_url, call_id, stage_id = cast(tuple[str, str, str], served)
-        freeze_like_the_server()
         # One untimed pass each warms imports, validators and the connection path.
         anyio.run(read_with_client, base_url, call_id, stage_id)
         anyio.run(read_bare, base_url, call_id, stage_id)

@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import logging
+import pkgutil
 import traceback
 from collections.abc import Iterator
 
+import hypothesis.strategies._internal as hypothesis_strategies
 import pytest
 from starlette.applications import Starlette
 
 from ultravox_calls_mcp.sandbox import SANDBOX_API_KEY, SandboxData, create_app, generate_dataset
 
 SECRET_INPUT = "secret_input"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _hypothesis_strategy_modules_loaded() -> None:
+    """Hypothesis imports some strategy modules (regex, ...) on first draw, which can be
+    deep inside a running test; pytest rewrites those imports (ast.parse), and at that
+    depth CPython 3.11.7 can fail with "AST constructor recursion depth mismatch". They
+    are imported here instead, at the top of the stack (not at conftest import, where
+    Hypothesis warns that they read its character tables too early)."""
+    for module in pkgutil.iter_modules(hypothesis_strategies.__path__):
+        importlib.import_module(f"{hypothesis_strategies.__name__}.{module.name}")
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -61,6 +61,21 @@ class Settings(BaseModel):
     # Calls an audit loads at once (each one request at a time).
     audit_concurrency: int = Field(default=8, ge=1, le=64)
 
+    @field_validator("api_key")
+    @classmethod
+    def _api_key_fits_a_header(cls, value: SecretStr | None) -> SecretStr | None:
+        # Sent as the X-API-Key header: a pasted key holding a non-ASCII letter or a
+        # non-breaking space could not be sent at all. Said here, without the value.
+        if value is not None:
+            key = value.get_secret_value()
+            if not (key.isascii() and key.isprintable()) or " " in key:
+                raise ValueError(
+                    f"{API_KEY_ENV} holds a character an API key cannot contain (a space, "
+                    "a non-ASCII letter or a control character); copy the key again from "
+                    "the Ultravox console"
+                )
+        return value
+
     @field_validator("base_url")
     @classmethod
     def _base_url_is_http(cls, value: str) -> str:

@@ -3,6 +3,7 @@ and an environment it cannot be made from is reported in our words at that reque
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +49,13 @@ async def test_nothing_is_made_until_a_request_and_a_closed_client_stays_closed(
     ],
 )
 async def test_an_unusable_environment_fails_the_request_in_our_words(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, variable: str, value: str
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    tmp_path: Path,
+    variable: str,
+    value: str,
 ) -> None:
+    caplog.set_level(logging.DEBUG)
     monkeypatch.setenv(variable, value.format(tmp=tmp_path))
     async with UltravoxClient(SETTINGS) as client:
         with pytest.raises(ConnectionFailedError) as caught:
@@ -61,6 +67,10 @@ async def test_an_unusable_environment_fails_the_request_in_our_words(
     assert "missing-bundle" not in message
     assert "pr0xy-pa55" not in message
     assert "proxy.internal" not in message
+    # Nor does the log quote the environment (a proxy URL names its user and host).
+    assert "could not set up the HTTP client" in caplog.text
+    for part in ("missing-bundle", "someone", "pr0xy-pa55", "proxy.internal"):
+        assert part not in caplog.text
 
 
 async def test_the_server_starts_and_lists_tools_even_so_and_says_what_to_fix(

@@ -11,10 +11,6 @@ from typing import Any
 
 import anyio
 import httpx2
-
-# Hypothesis imports this lazily mid-draw, deep in recursion, where pytest's assertion
-# rewriting of the import trips CPython 3.11's "AST recursion depth mismatch"; load it now.
-import hypothesis.strategies._internal.random  # noqa: F401
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -70,18 +66,29 @@ def _assert_result_or_our_error(result: CallToolResult, budget: int | None = Non
 TOOLS = sorted(_tool_schemas())
 
 
+async def _call(
+    server: MCPServer[Any], tool: str, arguments: dict[str, Any], budget: int | None
+) -> None:
+    async with Client(server) as client:
+        _assert_result_or_our_error(await client.call_tool(tool, arguments), budget)
+
+
+# The property tests are plain functions that run each example's calls with anyio.run:
+# data.draw() then happens outside the event loop, where Hypothesis can stop an example
+# (StopTest) without leaving a failed task behind ("Task exception was never retrieved").
+
+
 @pytest.mark.parametrize("tool", TOOLS)
 @FAST
 @given(data=st.data())
-async def test_any_arguments_give_a_result_or_our_error(tool: str, data: st.DataObject) -> None:
+def test_any_arguments_give_a_result_or_our_error(tool: str, data: st.DataObject) -> None:
     schema = _tool_schemas()[tool]
     arguments = data.draw(tool_arguments(schema) | wild_arguments(schema), label="arguments")
     if "max_calls" in schema.get("properties", {}):
         # An audit over the whole sandbox per example would take the suite minutes.
         limit = arguments.get("max_calls")
         arguments["max_calls"] = min(limit, 3) if isinstance(limit, int) else 3
-    async with Client(_sandbox_server()) as client:
-        _assert_result_or_our_error(await client.call_tool(tool, arguments))
+    anyio.run(_call, _sandbox_server(), tool, arguments, None)
 
 
 # tool -> (the endpoint whose answer is generated, the tool's arguments)
@@ -140,11 +147,10 @@ def _served() -> tuple[Served, MCPServer[Any]]:
 @pytest.mark.parametrize("tool", sorted(PAYLOAD_TOOLS))
 @FAST
 @given(data=st.data())
-async def test_any_schema_shaped_payload_parses_and_renders_or_is_our_error(
+def test_any_schema_shaped_payload_parses_and_renders_or_is_our_error(
     tool: str, data: st.DataObject
 ) -> None:
     endpoint, arguments = PAYLOAD_TOOLS[tool]
     served, server = _served()
     served.payloads = {endpoint: data.draw(api_response(endpoint), label="payload")}
-    async with Client(server) as client:
-        _assert_result_or_our_error(await client.call_tool(tool, arguments), budget=4_000)
+    anyio.run(_call, server, tool, dict(arguments), 4_000)

@@ -193,6 +193,8 @@ _NEAR_SECRETS = [
     "\u0130",  # İ lower-cases to two characters
     "pa\u017f\u017fword=hunter2",  # re takes the long s for "s"
     "s\u0131gnature=abc",  # and the dotless i for "i"
+    "credent\u0130als=abc123",  # and the dotted capital I for "i" as well
+    "author\u0130zation: hunter2",
     "Thanks, I'll call back.",
     " ",
     "=",
@@ -212,3 +214,14 @@ def test_rule_guards_never_skip_a_pattern_that_would_have_matched(parts: list[st
         unguarded = rule.pattern.sub(rule.replacement, unguarded)
     unguarded = redact._PAIR.sub(redact._redact_pair, unguarded)
     assert redact_text(text) == unguarded
+
+
+def test_a_dotted_capital_i_does_not_hide_a_secret_name() -> None:
+    # re matches "İ" where a case-insensitive pattern says "i"; casefold() alone would
+    # make it two characters and the name would not be looked for.
+    for text in ("credent\u0130als=abc123", "s\u0130gnature=abcdef", "author\u0130zation: hunter2"):
+        redacted = redact_text(text)
+        assert REDACTED in redacted, text
+        assert "abc123" not in redacted
+        assert "abcdef" not in redacted
+        assert "hunter2" not in redacted

@@ -118,14 +118,13 @@ class UltravoxClient:
         except (OSError, ValueError, ImportError, httpx2.InvalidURL) as exc:
             # The environment is unusable: SSL_CERT_FILE names a missing file, a proxy or
             # the base URL does not parse, a SOCKS proxy lacks socksio. (Before the client
-            # was made lazily, the server stopped at start-up with this traceback.) The log
-            # gets the details; the model gets what to check, not environment values.
-            logger.error("could not set up the HTTP client", exc_info=True)
+            # was made lazily, the server stopped at start-up.) Neither the log nor the
+            # model gets the exception's text: it can quote a proxy URL, user and host.
+            logger.error("could not set up the HTTP client: %s", type(exc).__name__)
             raise ConnectionFailedError(
                 f"Could not set up the connection to Ultravox ({type(exc).__name__}). Check "
                 "ULTRAVOX_BASE_URL and, if set, SSL_CERT_FILE, SSL_CERT_DIR and the proxy "
-                "variables (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY) in the server's environment; "
-                "the server's log has the details."
+                "variables (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY) in the server's environment."
             ) from None
 
     # -- calls ---------------------------------------------------------------------------

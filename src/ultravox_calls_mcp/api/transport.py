@@ -265,4 +265,7 @@ def display_origin(base_url: str) -> str:
         port = parts.port
     except ValueError:  # e.g. a port out of range: making the HTTP client reports it
         return "(not a valid URL)"
-    return f"{parts.scheme}://{parts.hostname}" + (f":{port}" if port else "")
+    host = parts.hostname or ""
+    if ":" in host:  # an IPv6 literal keeps its brackets
+        host = f"[{host}]"
+    return f"{parts.scheme}://{host}" + (f":{port}" if port else "")

@@ -124,7 +124,7 @@ async def list_calls(
         lines = [f"{view.range_line('calls', shown)} ({order})"]
         if described:
             lines.append(f"filters: {described}")
-        if size < asked:
+        if page_size and size < page_size:  # only a page size the caller chose
             lines.append(
                 f"(page_size {asked} asks for more rows than max_chars={budget:,} can show; "
                 f"read {size} — raise max_chars to read more per call)"

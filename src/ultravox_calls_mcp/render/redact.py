@@ -95,8 +95,9 @@ class _Rule(NamedTuple):
 def _fold(text: str) -> str:
     """Text in which every letter a case-insensitive pattern takes for an ASCII letter
     reads as that letter: casefold() maps the Kelvin sign to "k" and the long s to "s";
-    the dotless i, which re also takes for "i", it leaves alone."""
-    return text.casefold().replace("ı", "i")
+    the dotless i, which re also takes for "i", it leaves alone, and the dotted capital
+    I, which re takes for "i" too, it turns into "i" plus a combining dot."""
+    return text.replace("İ", "i").casefold().replace("ı", "i")
 
 
 _TEXT_RULES: tuple[_Rule, ...] = (
