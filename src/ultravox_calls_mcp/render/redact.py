@@ -168,15 +168,16 @@ def _redact_pair(match: re.Match[str]) -> str:
 
 def redact_text(text: str) -> str:
     """Replace key-shaped strings and ``name=secret`` pairs found anywhere in free text."""
+    first_fold = _fold(text)
     if (
         _PLAIN_NEEDLES.search(text) is None
-        and _FOLDED_NEEDLES.search(_fold(text)) is None
+        and _FOLDED_NEEDLES.search(first_fold) is None
         and _UNGUARDED.search(text) is None
     ):
         return text
-    # In order: each rule sees the text the rules before it left; the folded text is made
-    # once until a rule changes the text.
-    folded: str | None = None
+    # In order: each rule sees the text the rules before it left; the folded text is
+    # reused until a rule changes the text.
+    folded: str | None = first_fold
     for needles, pattern, replacement, fold in _TEXT_RULES:
         if needles:
             if fold:
