@@ -25,7 +25,7 @@ from typing import Any
 import anyio
 
 from benchmarks.common import Outcome, Row, connect, next_cursor, print_outcome, text_of
-from ultravox_calls_mcp.mcp.args import MAX_PAGE_SIZE
+from ultravox_calls_mcp.config import MAX_PAGE_SIZE
 from ultravox_calls_mcp.sandbox import RecordedRequest, SandboxData, create_app, run_loopback
 
 _MAX_CALLS = 500  # bounds every cursor walk

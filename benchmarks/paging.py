@@ -61,7 +61,10 @@ async def read_with_client(base_url: str, call_id: str, stage_id: str) -> int:
     settings = Settings(api_key=SecretStr(SANDBOX_API_KEY), base_url=base_url)
     count = 0
     async with UltravoxClient(settings) as client:
-        async for _message in client.iter_stage_messages(call_id, stage_id, page_size=PAGE_SIZE):
+        messages = client.iter_items(
+            lambda c: client.list_stage_messages(call_id, stage_id, cursor=c, page_size=PAGE_SIZE)
+        )
+        async for _message in messages:
             count += 1
     return count
 

@@ -7,11 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
+from scripts.update_readme_reference import markdown_reference, splice
 
 from ultravox_calls_mcp import config
 from ultravox_calls_mcp.cli import build_parser
 from ultravox_calls_mcp.config import Settings
-from ultravox_calls_mcp.mcp.reference import markdown_reference, splice
 from ultravox_calls_mcp.mcp.server import build_server
 
 README = Path(__file__).resolve().parent.parent / "README.md"

@@ -25,11 +25,9 @@ if TYPE_CHECKING:
     import httpx2
     from mcp.server import MCPServer
 
-    from ultravox_calls_mcp.mcp.server import AppState
+    from ultravox_calls_mcp.mcp.state import AppState
 
 EXIT_OK, EXIT_TOOL_ERROR, EXIT_USAGE = 0, 1, 2
-# The in-process sandbox answers at this made-up origin; nothing leaves the process.
-SANDBOX_BASE_URL = "http://sandbox.ultravox.invalid"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -136,14 +134,9 @@ def _settings(args: argparse.Namespace) -> tuple[Settings, httpx2.AsyncBaseTrans
     if args.max_chars is not None:
         overrides["max_chars"] = args.max_chars
     if args.sandbox:
-        import httpx2
+        from ultravox_calls_mcp.sandbox import in_process_sandbox
 
-        from ultravox_calls_mcp.sandbox import SANDBOX_API_KEY, create_app
-
-        settings = Settings.from_env(
-            {}, api_key=SANDBOX_API_KEY, base_url=SANDBOX_BASE_URL, **overrides
-        )
-        return settings, httpx2.ASGITransport(app=create_app())
+        return in_process_sandbox(**overrides)
     settings = Settings.from_env(**overrides)
     if settings.api_key is None:
         raise ConfigError(
@@ -172,7 +165,7 @@ def _serve(server: MCPServer[AppState], args: argparse.Namespace) -> int:
     import uvicorn
     from pydantic import SecretStr
 
-    from ultravox_calls_mcp.mcp.http_app import HttpConfigError, HttpOptions, build_http_app
+    from ultravox_calls_mcp.mcp.transports.http import HttpConfigError, HttpOptions, build_http_app
 
     token = os.environ.get(HTTP_TOKEN_ENV, "").strip()
     options = HttpOptions(

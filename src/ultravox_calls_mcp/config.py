@@ -27,6 +27,10 @@ CACHE_ENV = "ULTRAVOX_MCP_CACHE"
 CACHE_MAX_MB_ENV = "ULTRAVOX_MCP_CACHE_MAX_MB"
 CONCURRENCY_ENV = "ULTRAVOX_MCP_CONCURRENCY"
 _OFF = ("0", "off", "false", "no")
+# The largest page Ultravox is known to grant; the API's maximum is undocumented and a
+# larger request is clamped upstream. Bounds the setting, the tools' page_size and the
+# client's own check alike.
+MAX_PAGE_SIZE = 200
 
 
 class ConfigError(ValueError):
@@ -43,7 +47,7 @@ class Settings(BaseModel):
     # Characters one tool result may hand the model (text and structured copy together).
     max_chars: int = Field(default=24_000, ge=2_000, le=1_000_000)
     # Rows asked of the API per page; the API may clamp it lower.
-    page_size: int = Field(default=100, ge=1, le=1_000)
+    page_size: int = Field(default=100, ge=1, le=MAX_PAGE_SIZE)
     # Per-phase socket timeouts (seconds).
     connect_timeout: float = Field(default=10.0, gt=0)
     read_timeout: float = Field(default=30.0, gt=0)
@@ -60,6 +64,8 @@ class Settings(BaseModel):
     cache_max_bytes: int = Field(default=512 * 1024 * 1024, ge=64 * 1024)
     # Calls an audit loads at once (each one request at a time).
     audit_concurrency: int = Field(default=8, ge=1, le=64)
+    # The base URL is the built-in sandbox (made-up data): cached in memory, not on disk.
+    sandbox: bool = False
 
     @field_validator("api_key")
     @classmethod

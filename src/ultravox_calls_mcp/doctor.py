@@ -78,15 +78,9 @@ def _settings(
     if max_chars is not None:
         overrides["max_chars"] = max_chars
     if sandbox:
-        import httpx2
+        from ultravox_calls_mcp.sandbox import in_process_sandbox
 
-        from ultravox_calls_mcp.cli import SANDBOX_BASE_URL
-        from ultravox_calls_mcp.sandbox import SANDBOX_API_KEY, create_app
-
-        settings = Settings.from_env(
-            {}, api_key=SANDBOX_API_KEY, base_url=SANDBOX_BASE_URL, **overrides
-        )
-        return settings, httpx2.ASGITransport(app=create_app())
+        return in_process_sandbox(**overrides)
     settings = Settings.from_env(environ, **overrides)
     deadline = min(settings.request_deadline, _DEADLINE_SECONDS)
     return settings.model_copy(update={"request_deadline": deadline}), None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -13,7 +14,9 @@ from ultravox_calls_mcp.api import (
     InvalidRequestError,
     InvalidResponseError,
     PagingError,
+    UltravoxClient,
 )
+from ultravox_calls_mcp.api.models import Call
 
 from .conftest import TinyApp
 
@@ -24,6 +27,14 @@ def _call(n: int) -> dict[str, Any]:
     return {"callId": f"00000000-0000-4000-8000-{n:012d}"}
 
 
+def _every_call(
+    client: UltravoxClient, *, page_size: int | None = None, start_cursor: str | None = None
+) -> AsyncIterator[Call]:
+    return client.iter_items(
+        lambda c: client.list_calls(cursor=c, page_size=page_size), start_cursor=start_cursor
+    )
+
+
 @pytest.mark.anyio
 async def test_a_server_that_repeats_its_cursor_stops_with_a_paging_error(client_for: Any) -> None:
     async def handler(request: Request, n: int) -> Response:
@@ -32,7 +43,7 @@ async def test_a_server_that_repeats_its_cursor_stops_with_a_paging_error(client
     app = TinyApp(handler)
     async with client_for(app.build()) as client:
         with pytest.raises(PagingError, match="already given"):
-            [call async for call in client.iter_calls()]
+            [call async for call in _every_call(client)]
     assert len(app.seen) == 2  # the first page, then the page at "same", which pointed to itself
 
 
@@ -46,7 +57,7 @@ async def test_iteration_stops_at_the_configured_page_limit(client_for: Any) -> 
         calls: list[Any] = []
 
         async def collect() -> None:
-            async for call in client.iter_calls(page_size=1):
+            async for call in _every_call(client, page_size=1):
                 calls.append(call)
 
         with pytest.raises(PagingError, match="5 pages"):
@@ -68,7 +79,7 @@ async def test_a_next_url_on_another_host_gives_its_cursor_but_never_its_host(
         first = await client.list_calls(page_size=1)
         assert first.next_cursor == "page2"
         assert first.total == 2
-        rest = [call async for call in client.iter_calls(start_cursor=first.next_cursor)]
+        rest = [call async for call in _every_call(client, start_cursor=first.next_cursor)]
     assert [c.call_id for c in rest] == [_call(2)["callId"]]
     assert [url.host for url in app.seen] == ["ultravox.test", "ultravox.test"]
     assert app.seen[1].path == "/api/calls"
@@ -83,7 +94,7 @@ async def test_a_missing_total_is_none(client_for: Any) -> None:
     async with client_for(TinyApp(handler).build()) as client:
         page = await client.list_call_stages(CALL)
     assert page.total is None
-    assert not page.has_next_page()
+    assert page.next_cursor is None
 
 
 @pytest.mark.anyio
@@ -117,12 +128,10 @@ async def test_bad_input_is_refused_before_any_request(client_for: Any, call: An
 
 
 @pytest.mark.anyio
-async def test_iterators_refuse_bad_ids_when_created(client_for: Any) -> None:
+async def test_iteration_refuses_a_bad_start_cursor_when_created(client_for: Any) -> None:
     async with client_for(None) as client:
-        with pytest.raises(InvalidRequestError, match="call_stage_id must be a UUID"):
-            client.iter_stage_messages(CALL, "stage")
-        with pytest.raises(InvalidRequestError, match="page_size"):
-            client.iter_calls(page_size=5000)
+        with pytest.raises(InvalidRequestError, match="cursor"):
+            _every_call(client, start_cursor="a\nb")
 
 
 @pytest.mark.anyio

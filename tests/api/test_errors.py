@@ -29,22 +29,28 @@ from ultravox_calls_mcp.api import errors as e
 def test_each_status_maps_to_one_error_class_carrying_the_status(
     status: int, kind: type[e.UltravoxError]
 ) -> None:
-    error = e.error_for_status(status, subject="call 1", not_found_hint="list_calls shows ids.")
+    error = e.error_for_status(status, subject="call 1", about="call_id")
     assert type(error) is kind
     assert error.status_code == status
     assert f"({status})" in str(error)
 
 
-def test_not_found_names_the_id_and_where_to_find_valid_ones() -> None:
+def test_not_found_names_the_id_and_which_identifier_it_is_about_but_no_tool() -> None:
     error = e.error_for_status(
-        404, subject="call 3f2c0a4e-0000-4000-8000-000000000000", not_found_hint="list_calls…"
+        404, subject="call 3f2c0a4e-0000-4000-8000-000000000000", about="call_id"
     )
-    assert "call 3f2c0a4e-0000-4000-8000-000000000000" in str(error)
-    assert "list_calls" in str(error)
+    assert str(error) == "Ultravox has no call 3f2c0a4e-0000-4000-8000-000000000000 (404)."
+    assert error.about == "call_id"
+
+
+def test_not_found_about_no_identifier_points_at_the_base_url() -> None:
+    error = e.error_for_status(404, subject="call list")
+    assert "ULTRAVOX_BASE_URL" in str(error)
+    assert error.about is None
 
 
 def test_rate_limited_error_carries_retry_after() -> None:
-    error = e.error_for_status(429, subject="call list", not_found_hint="", retry_after=12.0)
+    error = e.error_for_status(429, subject="call list", retry_after=12.0)
     assert isinstance(error, e.RateLimitedError)
     assert error.retry_after == 12.0
     assert "12 s" in str(error)

@@ -44,7 +44,7 @@ async def test_a_forbidden_answer_is_a_permission_error(sandbox: Any, sandbox_cl
 
 
 @pytest.mark.anyio
-async def test_an_unknown_call_is_not_found_with_a_hint_to_list_calls(
+async def test_an_unknown_call_is_not_found_and_says_the_call_id_was_wrong_naming_no_tool(
     sandbox: Any, sandbox_client: Any
 ) -> None:
     missing = str(uuid.UUID(int=12345))
@@ -53,17 +53,19 @@ async def test_an_unknown_call_is_not_found_with_a_hint_to_list_calls(
             await client.get_call(missing)
     assert info.value.status_code == 404
     assert missing in str(info.value)
-    assert "list_calls" in str(info.value)
+    assert info.value.about == "call_id"
+    assert "list_" not in str(info.value)  # the API layer knows no tool names
 
 
 @pytest.mark.anyio
-async def test_an_unknown_stage_is_not_found_with_a_hint_to_list_stages(
+async def test_an_unknown_stage_is_not_found_and_says_the_stage_id_was_wrong(
     sandbox: Any, sandbox_client: Any
 ) -> None:
     call_id = sandbox.state.data.notable.multi_stage_call_id
     async with sandbox_client(sandbox) as client:
-        with pytest.raises(NotFoundError, match="list_call_stages"):
+        with pytest.raises(NotFoundError, match="no stage") as info:
             await client.get_call_stage(call_id, str(uuid.UUID(int=7)))
+    assert info.value.about == "call_stage_id"
 
 
 @pytest.mark.anyio

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import math
+from collections.abc import AsyncIterator
 from datetime import time, timedelta
 from typing import Any
 
 import pytest
 
 from ultravox_calls_mcp.api import CallFilters, UltravoxClient
+from ultravox_calls_mcp.api.client import MessageMode, Severity
+from ultravox_calls_mcp.api.models import CallEvent, Message
 
 SEVERITY_ORDER = ["debug", "info", "warning", "error"]
 
@@ -18,7 +21,22 @@ def _query(sandbox: Any) -> list[tuple[str, str]]:
 
 
 async def _all_calls(client: UltravoxClient, filters: CallFilters | None = None) -> list[Any]:
-    return [call async for call in client.iter_calls(filters, page_size=200)]
+    calls = client.iter_items(lambda c: client.list_calls(filters, cursor=c, page_size=200))
+    return [call async for call in calls]
+
+
+def _every_message(
+    client: UltravoxClient, call_id: str, mode: MessageMode = "in_call"
+) -> AsyncIterator[Message]:
+    return client.iter_items(lambda c: client.list_call_messages(call_id, mode=mode, cursor=c))
+
+
+def _every_event(
+    client: UltravoxClient, call_id: str, severity: Severity
+) -> AsyncIterator[CallEvent]:
+    return client.iter_items(
+        lambda c: client.list_call_events(call_id, minimum_severity=severity, cursor=c)
+    )
 
 
 @pytest.mark.anyio
@@ -28,7 +46,10 @@ async def test_iterating_calls_walks_every_page_with_one_request_per_page(
     expected = len(sandbox.state.data.calls)
     async with sandbox_client(sandbox) as client:
         first = await client.list_calls(page_size=7)
-        calls = [call async for call in client.iter_calls(page_size=7)]
+        calls = [
+            call
+            async for call in client.iter_items(lambda c: client.list_calls(cursor=c, page_size=7))
+        ]
     assert first.total in (None, expected)
     assert len(calls) == expected
     assert len({c.call_id for c in calls}) == expected
@@ -42,12 +63,12 @@ async def test_the_ten_thousand_message_stage_arrives_whole_in_ceil_n_over_size_
 ) -> None:
     notable = sandbox.state.data.notable
     async with sandbox_client(sandbox) as client:
-        messages = [
-            m
-            async for m in client.iter_stage_messages(
-                notable.stress_call_id, notable.stress_stage_id, page_size=200
+        every_message = client.iter_items(
+            lambda c: client.list_stage_messages(
+                notable.stress_call_id, notable.stress_stage_id, cursor=c, page_size=200
             )
-        ]
+        )
+        messages = [m async for m in every_message]
     assert len(messages) == 10_000
     assert len(sandbox.state.requests) == math.ceil(10_000 / 200)
 
@@ -60,7 +81,12 @@ async def test_a_caller_can_resume_from_an_explicit_cursor(
         first = await client.list_calls(page_size=5)
         assert first.next_cursor is not None
         second = await client.list_calls(cursor=first.next_cursor, page_size=5)
-        resumed = [c async for c in client.iter_calls(page_size=5, start_cursor=first.next_cursor)]
+        resumed = [
+            c
+            async for c in client.iter_items(
+                lambda c: client.list_calls(cursor=c, page_size=5), start_cursor=first.next_cursor
+            )
+        ]
     everything = [c.call_id for c in first.results] + [c.call_id for c in resumed]
     assert [c.call_id for c in second.results] == everything[5:10]
     assert len(everything) == len(sandbox.state.data.calls)
@@ -72,11 +98,13 @@ async def test_call_messages_default_to_every_stage_of_a_multi_stage_call(
 ) -> None:
     call_id = sandbox.state.data.notable.multi_stage_call_id
     async with sandbox_client(sandbox) as client:
-        in_call = [m async for m in client.iter_call_messages(call_id)]
+        in_call = [m async for m in _every_message(client, call_id)]
         assert ("mode", "in_call") in _query(sandbox)
-        last_stage = [m async for m in client.iter_call_messages(call_id, mode="last_stage")]
+        last_stage = [m async for m in _every_message(client, call_id, "last_stage")]
         assert ("mode", "last_stage") in _query(sandbox)
-        stages = [s async for s in client.iter_call_stages(call_id)]
+        stages = [
+            s async for s in client.iter_items(lambda c: client.list_call_stages(call_id, cursor=c))
+        ]
     assert len(stages) >= 2
     assert len({m.call_stage_id for m in in_call}) >= 2
     assert len(in_call) > len({m.call_stage_id for m in last_stage})
@@ -107,12 +135,17 @@ async def test_events_filter_by_minimum_severity_and_type_on_the_wire(
 ) -> None:
     call_id = sandbox.state.data.notable.failed_tool_call_id
     async with sandbox_client(sandbox) as client:
-        everything = [e async for e in client.iter_call_events(call_id, minimum_severity="debug")]
-        warnings = [e async for e in client.iter_call_events(call_id, minimum_severity="warning")]
+        everything = [e async for e in _every_event(client, call_id, "debug")]
+        warnings = [e async for e in _every_event(client, call_id, "warning")]
         assert ("minimum_severity", "warning") in _query(sandbox)
         some_type = everything[0].type
         assert some_type is not None
-        typed = [e async for e in client.iter_call_events(call_id, event_type=some_type)]
+        typed = [
+            e
+            async for e in client.iter_items(
+                lambda c: client.list_call_events(call_id, event_type=some_type, cursor=c)
+            )
+        ]
         assert ("type", some_type) in _query(sandbox)
     assert warnings
     assert len(warnings) < len(everything)
@@ -123,7 +156,9 @@ async def test_events_filter_by_minimum_severity_and_type_on_the_wire(
 @pytest.mark.anyio
 async def test_agents_are_listed_searched_and_fetched(sandbox: Any, sandbox_client: Any) -> None:
     async with sandbox_client(sandbox) as client:
-        agents = [a async for a in client.iter_agents(page_size=2)]
+        agents = [
+            a async for a in client.iter_items(lambda c: client.list_agents(cursor=c, page_size=2))
+        ]
         name = agents[0].name
         assert name is not None
         found = await client.list_agents(search=name)

@@ -25,12 +25,6 @@ def test_a_next_url_without_a_cursor_is_an_invalid_response() -> None:
         cursor_from_url("https://api.ultravox.ai/api/calls?page=2")
 
 
-def test_page_knows_whether_another_page_follows() -> None:
-    assert Page(results=[1], next_cursor="c").has_next_page()
-    assert not Page(results=[1]).has_next_page()
-    assert Page(results=[]).total is None
-
-
 def _pages(*cursors: str | None) -> tuple[list[str | None], Fetch]:
     asked: list[str | None] = []
 

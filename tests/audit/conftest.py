@@ -17,10 +17,8 @@ import pytest
 from starlette.applications import Starlette
 
 from mcp import Client
-from tests.mcp.conftest import SANDBOX_URL
-from ultravox_calls_mcp.config import Settings
 from ultravox_calls_mcp.mcp.server import build_server
-from ultravox_calls_mcp.sandbox import SANDBOX_API_KEY, CallRecord, SandboxData, create_app
+from ultravox_calls_mcp.sandbox import CallRecord, SandboxData, create_app, sandbox_settings
 
 PHRASE = "Purple Elephant"
 
@@ -97,10 +95,8 @@ def cache_dir(tmp_path: Path) -> Path:
 def audit_client(
     app: Starlette, cache_dir: Path | None, *, mode: str = "auto", **overrides: object
 ) -> Client:
-    values: dict[str, object] = {"api_key": SANDBOX_API_KEY, "base_url": SANDBOX_URL}
-    if cache_dir is not None:
-        values["cache_dir"] = cache_dir
-    settings = Settings.from_env({}, **{**values, **overrides})
+    values: dict[str, object] = {} if cache_dir is None else {"cache_dir": cache_dir}
+    settings = sandbox_settings(**{**values, **overrides})
     return Client(build_server(settings, http_transport=httpx2.ASGITransport(app=app)), mode=mode)
 
 

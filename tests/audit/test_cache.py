@@ -11,11 +11,15 @@ import pytest
 from starlette.applications import Starlette
 
 from tests.audit.conftest import Planted, audit_client, message_requests
-from tests.mcp.conftest import SANDBOX_URL, call_text
+from tests.mcp.conftest import call_text
 from ultravox_calls_mcp.audit.cache import CACHE_FILE, CallCache, Scope, default_cache_dir
 from ultravox_calls_mcp.audit.runtime import cache_plan
 from ultravox_calls_mcp.config import ConfigError, Settings
-from ultravox_calls_mcp.sandbox import SANDBOX_API_KEY, create_app
+from ultravox_calls_mcp.sandbox import (
+    SANDBOX_API_KEY,
+    create_app,
+    sandbox_settings,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -192,7 +196,7 @@ def test_a_database_error_mid_session_is_a_miss_not_a_crash(tmp_path: Path) -> N
 def test_the_cache_lives_in_memory_for_the_sandbox_and_under_xdg_otherwise(
     tmp_path: Path,
 ) -> None:
-    sandbox = Settings.from_env({}, base_url=SANDBOX_URL)
+    sandbox = sandbox_settings()
     real = Settings.from_env({})
     assert cache_plan(sandbox).directory is None
     assert cache_plan(sandbox.model_copy(update={"cache_dir": tmp_path})).directory == tmp_path

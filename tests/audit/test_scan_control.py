@@ -11,11 +11,11 @@ from starlette.applications import Starlette
 from starlette.types import Message, Receive, Scope, Send
 
 from tests.audit.conftest import Planted, audit_client, message_requests
-from tests.mcp.conftest import SANDBOX_URL, call_text
+from tests.mcp.conftest import call_text
 from ultravox_calls_mcp.audit.cache import CallCache
 from ultravox_calls_mcp.audit.cache import Scope as CacheScope
 from ultravox_calls_mcp.audit.fetch import decode
-from ultravox_calls_mcp.sandbox import SANDBOX_API_KEY
+from ultravox_calls_mcp.sandbox import SANDBOX_API_KEY, SANDBOX_BASE_URL
 
 pytestmark = pytest.mark.anyio
 
@@ -49,7 +49,9 @@ async def test_cancelling_a_scan_stops_promptly_and_leaves_only_whole_entries(
 
     cache = CallCache.open(cache_dir, max_bytes=1 << 30)
     by_id = {r.call_id: r for r in planted.data.calls}
-    stored = cache.get_many(CacheScope.of(SANDBOX_URL, SANDBOX_API_KEY), list(by_id), ["messages"])
+    stored = cache.get_many(
+        CacheScope.of(SANDBOX_BASE_URL, SANDBOX_API_KEY), list(by_id), ["messages"]
+    )
     cache.close()
     assert 7 <= len(stored) <= made  # the live call, among the first, is never stored
     for call_id, parts in stored.items():

@@ -37,7 +37,9 @@ async def test_the_newest_calls_parse_and_their_messages_read_across_stages() ->
         page = await client.list_calls(page_size=5)
         assert page.total is None or page.total >= len(page.results)
         for call in page.results[:2]:
-            stages = [s async for s in client.iter_call_stages(call.call_id)]
+            cid = call.call_id
+            every_stage = client.iter_items(lambda c: client.list_call_stages(cid, cursor=c))  # noqa: B023
+            stages = [s async for s in every_stage]
             messages = await client.list_call_messages(call.call_id, page_size=50)
             stage_ids = {m.call_stage_id for m in messages.results if m.call_stage_id}
             assert stage_ids <= {s.call_stage_id for s in stages}

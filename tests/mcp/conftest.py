@@ -12,15 +12,8 @@ from starlette.applications import Starlette
 
 from mcp import Client
 from tests.conftest import leaked_secret
-from ultravox_calls_mcp.config import Settings
 from ultravox_calls_mcp.mcp.server import build_server
-from ultravox_calls_mcp.sandbox import SANDBOX_API_KEY, SandboxData, create_app
-
-SANDBOX_URL = "http://sandbox.ultravox.invalid"
-
-
-def sandbox_settings(**overrides: object) -> Settings:
-    return Settings.from_env({}, api_key=SANDBOX_API_KEY, base_url=SANDBOX_URL, **overrides)
+from ultravox_calls_mcp.sandbox import SandboxData, create_app, sandbox_settings
 
 
 @pytest.fixture

@@ -19,15 +19,15 @@ from pydantic import SecretStr
 from starlette.types import ASGIApp
 
 from mcp import Client
-from tests.mcp.conftest import call_text, sandbox_settings
-from ultravox_calls_mcp.mcp.http_app import (
+from tests.mcp.conftest import call_text
+from ultravox_calls_mcp.mcp.server import build_server
+from ultravox_calls_mcp.mcp.transports.http import (
     HttpConfigError,
     HttpOptions,
     build_http_app,
     check_options,
 )
-from ultravox_calls_mcp.mcp.server import build_server
-from ultravox_calls_mcp.sandbox import create_app
+from ultravox_calls_mcp.sandbox import create_app, sandbox_settings
 
 pytestmark = pytest.mark.anyio
 

@@ -8,7 +8,7 @@ import pytest
 from starlette.applications import Starlette
 
 from tests.mcp.conftest import call_text, connect, next_cursor
-from ultravox_calls_mcp.mcp.compose import compose
+from ultravox_calls_mcp.mcp.results.compose import compose
 from ultravox_calls_mcp.sandbox import SandboxData
 
 pytestmark = pytest.mark.anyio

@@ -12,8 +12,8 @@ from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import InvalidSignature
 from pydantic import Field
 
-from ultravox_calls_mcp.mcp.args import Cursor, MaxChars
 from ultravox_calls_mcp.mcp.errors import tool_errors
+from ultravox_calls_mcp.mcp.params import Cursor, MaxChars
 from ultravox_calls_mcp.mcp.server import UltravoxMCPServer, evaluate_annotations
 
 

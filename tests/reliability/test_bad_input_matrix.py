@@ -17,10 +17,10 @@ from mcp.server import MCPServer
 from starlette.applications import Starlette
 
 from mcp import Client
-from tests.mcp.conftest import connect, sandbox_settings, text_of
+from tests.mcp.conftest import connect, text_of
 from tests.reliability.conftest import model_facing_error
 from ultravox_calls_mcp.mcp.server import build_server
-from ultravox_calls_mcp.sandbox import create_app
+from ultravox_calls_mcp.sandbox import create_app, sandbox_settings
 
 pytestmark = pytest.mark.anyio
 

@@ -22,11 +22,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from mcp import Client
-from tests.mcp.conftest import sandbox_settings, text_of
+from tests.mcp.conftest import text_of
 from tests.reliability.conftest import UPSTREAM_WORDS, model_facing_error
 from tests.reliability.schema_strategies import api_response, tool_arguments, wild_arguments
 from ultravox_calls_mcp.mcp.server import build_server
-from ultravox_calls_mcp.sandbox import create_app
+from ultravox_calls_mcp.sandbox import create_app, sandbox_settings
 
 pytestmark = pytest.mark.anyio
 

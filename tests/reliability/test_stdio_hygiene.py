@@ -24,13 +24,12 @@ pytestmark = pytest.mark.anyio
 
 SCRIPT = """
 import os, sys
-import httpx2
-from ultravox_calls_mcp.config import Settings
-from ultravox_calls_mcp.mcp.server import build_server
-from ultravox_calls_mcp.sandbox import SANDBOX_API_KEY, create_app
 
-settings = Settings(api_key=SANDBOX_API_KEY, base_url="http://sandbox.ultravox.invalid")
-server = build_server(settings, http_transport=httpx2.ASGITransport(app=create_app()))
+from ultravox_calls_mcp.mcp.server import build_server
+from ultravox_calls_mcp.sandbox import in_process_sandbox
+
+settings, transport = in_process_sandbox()
+server = build_server(settings, http_transport=transport)
 
 def noisy() -> str:
     \"\"\"Prints like a badly behaved dependency.\"\"\"

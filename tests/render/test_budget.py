@@ -3,40 +3,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ultravox_calls_mcp.render.budget import TextBuilder, cut_note, window
-
-
-def test_text_builder_refuses_a_line_that_would_eat_into_the_reserve() -> None:
-    builder = TextBuilder(20, reserve=10)
-    assert builder.add("abcd")
-    assert not builder.add("efghij")
-    assert builder.text() == "abcd\n"
-    assert (builder.used, builder.remaining) == (5, 5)
-
-
-def test_text_builder_forced_note_uses_the_reserve_and_is_clipped_to_fit() -> None:
-    builder = TextBuilder(20, reserve=10)
-    assert builder.add("012345678")
-    assert not builder.add_forced("[cut: far too long a note]")
-    assert builder.text() == "012345678\n[cut: far "
-    assert len(builder.text()) == 20
-
-
-@given(
-    st.integers(min_value=0, max_value=200),
-    st.integers(min_value=0, max_value=300),
-    st.lists(st.tuples(st.booleans(), st.text(max_size=60))),
-)
-def test_text_builder_never_exceeds_max_chars(
-    max_chars: int, reserve: int, lines: list[tuple[bool, str]]
-) -> None:
-    builder = TextBuilder(max_chars, reserve=reserve)
-    for forced, line in lines:
-        if forced:
-            builder.add_forced(line)
-        else:
-            builder.add(line)
-        assert len(builder.text()) == builder.used <= max_chars
+from ultravox_calls_mcp.render.budget import cut_note, window
 
 
 def test_window_returns_the_next_offset_until_the_end() -> None:

@@ -9,6 +9,7 @@ and body included); bodies streamed under ``settings.max_response_bytes``.
 
 from __future__ import annotations
 
+import copy
 import functools
 import logging
 import random as _random
@@ -24,11 +25,19 @@ from pydantic import ConfigDict, TypeAdapter
 from ..config import Settings
 from .errors import ConnectionFailedError, InvalidRequestError
 from .filters import CallFilters
-from .ids import canonical_uuid, check_choice, check_cursor, check_page_size, check_token
+from .ids import (
+    EVENT_TYPE_PATTERN,
+    IdName,
+    canonical_uuid,
+    check_choice,
+    check_cursor,
+    check_page_size,
+    check_token,
+)
 from .models import Account, Agent, Call, CallEvent, CallStage, CallTool, Message
 from .paging import Page, WirePage, iterate_items, iterate_pages
 from .retry import RetryPolicy
-from .transport import BASE_HINT, ApiTransport, Sleep, display_origin, parse_body
+from .transport import ApiTransport, Sleep, display_origin, parse_body
 
 MessageMode = Literal["in_call", "last_stage"]
 Severity = Literal["debug", "info", "warning", "error"]
@@ -37,7 +46,7 @@ T = TypeVar("T")
 
 _MODES: Final = ("in_call", "last_stage")
 _SEVERITIES: Final = ("debug", "info", "warning", "error")
-_EVENT_TYPE = re.compile(r"[A-Za-z0-9_.\-]{1,100}")
+_EVENT_TYPE = re.compile(EVENT_TYPE_PATTERN)
 _AGENT_SEARCH = re.compile(r"[^\x00-\x1f\x7f]{1,500}")
 
 # Parametrised once: pydantic builds each validator a single time, on its first use (the
@@ -49,9 +58,6 @@ _EventPage = WirePage[CallEvent]
 _AgentPage = WirePage[Agent]
 _TOOLS = TypeAdapter(list[CallTool], config=ConfigDict(defer_build=True))
 
-_CALL_HINT: Final = "list_calls shows recent call ids."
-_STAGE_HINT: Final = "list_call_stages shows the stage ids of a call."
-_AGENT_HINT: Final = "list_agents shows agent ids."
 
 logger = logging.getLogger("ultravox_calls_mcp.api")
 
@@ -69,10 +75,10 @@ class UltravoxClient:
         random: Callable[[], float] = _random.random,
     ) -> None:
         self._settings = settings
-        # Made on the first request, not here: the HTTP client loads the TLS trust store
-        # (~40 ms) and its connection layer (~35 ms of imports), and the server builds this
-        # client before it can answer initialize; a session that only lists tools needs none.
-        self._make_api = functools.partial(
+        # Made on the first request, not here: the HTTP client loads the TLS trust store and
+        # its connection layer, and the server builds this client before it can answer
+        # initialize; a session that only lists tools needs none.
+        make_api = functools.partial(
             ApiTransport,
             settings,
             transport=transport,
@@ -80,8 +86,8 @@ class UltravoxClient:
             sleep=sleep,
             random=random,
         )
-        self._api_made: ApiTransport | None = None
-        self._closed = False
+        self._lazy = _LazyTransport(make_api)
+        self._pause: Sleep | None = None
 
     def __repr__(self) -> str:
         return f"UltravoxClient(base_url={display_origin(self._settings.base_url)!r})"
@@ -98,34 +104,24 @@ class UltravoxClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        self._closed = True
-        if self._api_made is not None:
-            await self._api_made.aclose()
+        await self._lazy.aclose()
 
-    @property
-    def _api(self) -> ApiTransport:
-        api = self._api_made
-        if api is None:
-            api = self._api_made = self._open_api()
-        return api
+    def with_retry_pause(self, pause: Sleep) -> UltravoxClient:
+        """This client, sharing its connections, but pausing before each retry with
+        ``pause``: the audit passes its back-off gate, so that a 429 seen by one of its
+        concurrent requests holds back all of them."""
+        view = copy.copy(self)
+        view._pause = pause
+        return view
 
-    def _open_api(self) -> ApiTransport:
-        if self._closed:
-            # What httpx2 says for a request on a closed client.
-            raise RuntimeError("Cannot send a request, as the client has been closed.")
-        try:
-            return self._make_api()
-        except (OSError, ValueError, ImportError, httpx2.InvalidURL) as exc:
-            # The environment is unusable: SSL_CERT_FILE names a missing file, a proxy or
-            # the base URL does not parse, a SOCKS proxy lacks socksio. (Before the client
-            # was made lazily, the server stopped at start-up.) Neither the log nor the
-            # model gets the exception's text: it can quote a proxy URL, user and host.
-            logger.error("could not set up the HTTP client: %s", type(exc).__name__)
-            raise ConnectionFailedError(
-                f"Could not set up the connection to Ultravox ({type(exc).__name__}). Check "
-                "ULTRAVOX_BASE_URL and, if set, SSL_CERT_FILE, SSL_CERT_DIR and the proxy "
-                "variables (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY) in the server's environment."
-            ) from None
+    async def _get(
+        self,
+        path: str,
+        params: Sequence[tuple[str, str]],
+        subject: str,
+        about: IdName | None = None,
+    ) -> bytes:
+        return await self._lazy.api().get(path, params, subject, about, pause=self._pause)
 
     # -- calls ---------------------------------------------------------------------------
 
@@ -141,32 +137,9 @@ class UltravoxClient:
         query = filters.to_query() if filters is not None else []
         return await self._page("/api/calls", query, cursor, page_size, _CallPage, "call list")
 
-    def iter_call_pages(
-        self,
-        filters: CallFilters | None = None,
-        *,
-        page_size: int | None = None,
-        start_cursor: str | None = None,
-    ) -> AsyncIterator[Page[Call]]:
-        check_page_size(page_size, self._settings.page_size)
-        return self.iter_pages(
-            lambda c: self.list_calls(filters, cursor=c, page_size=page_size),
-            start_cursor=start_cursor,
-        )
-
-    def iter_calls(
-        self,
-        filters: CallFilters | None = None,
-        *,
-        page_size: int | None = None,
-        start_cursor: str | None = None,
-    ) -> AsyncIterator[Call]:
-        pages = self.iter_call_pages(filters, page_size=page_size, start_cursor=start_cursor)
-        return iterate_items(pages)
-
     async def get_call(self, call_id: str) -> Call:
         cid = canonical_uuid(call_id, name="call_id")
-        body = await self._api.get(f"/api/calls/{cid}", (), f"call {cid}", _CALL_HINT)
+        body = await self._get(f"/api/calls/{cid}", (), f"call {cid}", "call_id")
         return parse_body(body, Call.model_validate_json, f"call {cid}")
 
     async def list_call_messages(
@@ -181,25 +154,7 @@ class UltravoxClient:
         check_choice(mode, name="mode", choices=_MODES)
         path = f"/api/calls/{cid}/messages"
         return await self._page(
-            path, [("mode", mode)], cursor, page_size, _MessagePage, f"call {cid}", _CALL_HINT
-        )
-
-    def iter_call_messages(
-        self,
-        call_id: str,
-        *,
-        mode: MessageMode = "in_call",
-        page_size: int | None = None,
-        start_cursor: str | None = None,
-    ) -> AsyncIterator[Message]:
-        cid = canonical_uuid(call_id, name="call_id")
-        check_choice(mode, name="mode", choices=_MODES)
-        check_page_size(page_size, self._settings.page_size)
-        return iterate_items(
-            self.iter_pages(
-                lambda c: self.list_call_messages(cid, mode=mode, cursor=c, page_size=page_size),
-                start_cursor=start_cursor,
-            )
+            path, [("mode", mode)], cursor, page_size, _MessagePage, f"call {cid}", "call_id"
         )
 
     # -- stages --------------------------------------------------------------------------
@@ -209,25 +164,13 @@ class UltravoxClient:
     ) -> Page[CallStage]:
         cid = canonical_uuid(call_id, name="call_id")
         path = f"/api/calls/{cid}/stages"
-        return await self._page(path, [], cursor, page_size, _StagePage, f"call {cid}", _CALL_HINT)
-
-    def iter_call_stages(
-        self, call_id: str, *, page_size: int | None = None, start_cursor: str | None = None
-    ) -> AsyncIterator[CallStage]:
-        cid = canonical_uuid(call_id, name="call_id")
-        check_page_size(page_size, self._settings.page_size)
-        return iterate_items(
-            self.iter_pages(
-                lambda c: self.list_call_stages(cid, cursor=c, page_size=page_size),
-                start_cursor=start_cursor,
-            )
-        )
+        return await self._page(path, [], cursor, page_size, _StagePage, f"call {cid}", "call_id")
 
     async def get_call_stage(self, call_id: str, call_stage_id: str) -> CallStage:
         cid = canonical_uuid(call_id, name="call_id")
         sid = canonical_uuid(call_stage_id, name="call_stage_id")
         subject = f"stage {sid} of call {cid}"
-        body = await self._api.get(f"/api/calls/{cid}/stages/{sid}", (), subject, _STAGE_HINT)
+        body = await self._get(f"/api/calls/{cid}/stages/{sid}", (), subject, "call_stage_id")
         return parse_body(body, CallStage.model_validate_json, subject)
 
     async def list_stage_messages(
@@ -242,25 +185,7 @@ class UltravoxClient:
         sid = canonical_uuid(call_stage_id, name="call_stage_id")
         path = f"/api/calls/{cid}/stages/{sid}/messages"
         subject = f"stage {sid} of call {cid}"
-        return await self._page(path, [], cursor, page_size, _MessagePage, subject, _STAGE_HINT)
-
-    def iter_stage_messages(
-        self,
-        call_id: str,
-        call_stage_id: str,
-        *,
-        page_size: int | None = None,
-        start_cursor: str | None = None,
-    ) -> AsyncIterator[Message]:
-        cid = canonical_uuid(call_id, name="call_id")
-        sid = canonical_uuid(call_stage_id, name="call_stage_id")
-        check_page_size(page_size, self._settings.page_size)
-        return iterate_items(
-            self.iter_pages(
-                lambda c: self.list_stage_messages(cid, sid, cursor=c, page_size=page_size),
-                start_cursor=start_cursor,
-            )
-        )
+        return await self._page(path, [], cursor, page_size, _MessagePage, subject, "call_stage_id")
 
     # -- events and tools ----------------------------------------------------------------
 
@@ -282,43 +207,19 @@ class UltravoxClient:
             query.append(("type", event_type))  # type: ignore[arg-type]  # checked just above
         path = f"/api/calls/{cid}/events"
         return await self._page(
-            path, query, cursor, page_size, _EventPage, f"call {cid}", _CALL_HINT
-        )
-
-    def iter_call_events(
-        self,
-        call_id: str,
-        *,
-        minimum_severity: Severity | None = None,
-        event_type: str | None = None,
-        page_size: int | None = None,
-        start_cursor: str | None = None,
-    ) -> AsyncIterator[CallEvent]:
-        cid = canonical_uuid(call_id, name="call_id")
-        check_page_size(page_size, self._settings.page_size)
-        return iterate_items(
-            self.iter_pages(
-                lambda c: self.list_call_events(
-                    cid,
-                    minimum_severity=minimum_severity,
-                    event_type=event_type,
-                    cursor=c,
-                    page_size=page_size,
-                ),
-                start_cursor=start_cursor,
-            )
+            path, query, cursor, page_size, _EventPage, f"call {cid}", "call_id"
         )
 
     async def list_call_tools(self, call_id: str) -> list[CallTool]:
         cid = canonical_uuid(call_id, name="call_id")
-        body = await self._api.get(f"/api/calls/{cid}/tools", (), f"call {cid}", _CALL_HINT)
+        body = await self._get(f"/api/calls/{cid}/tools", (), f"call {cid}", "call_id")
         return parse_body(body, _TOOLS.validate_json, f"tools of call {cid}")
 
     async def list_stage_tools(self, call_id: str, call_stage_id: str) -> list[CallTool]:
         cid = canonical_uuid(call_id, name="call_id")
         sid = canonical_uuid(call_stage_id, name="call_stage_id")
         subject = f"stage {sid} of call {cid}"
-        body = await self._api.get(f"/api/calls/{cid}/stages/{sid}/tools", (), subject, _STAGE_HINT)
+        body = await self._get(f"/api/calls/{cid}/stages/{sid}/tools", (), subject, "call_stage_id")
         return parse_body(body, _TOOLS.validate_json, subject)
 
     # -- agents and account --------------------------------------------------------------
@@ -333,29 +234,14 @@ class UltravoxClient:
             query.append(("search", search))
         return await self._page("/api/agents", query, cursor, page_size, _AgentPage, "agent list")
 
-    def iter_agents(
-        self,
-        *,
-        search: str | None = None,
-        page_size: int | None = None,
-        start_cursor: str | None = None,
-    ) -> AsyncIterator[Agent]:
-        check_page_size(page_size, self._settings.page_size)
-        return iterate_items(
-            self.iter_pages(
-                lambda c: self.list_agents(search=search, cursor=c, page_size=page_size),
-                start_cursor=start_cursor,
-            )
-        )
-
     async def get_agent(self, agent_id: str) -> Agent:
         aid = canonical_uuid(agent_id, name="agent_id")
-        body = await self._api.get(f"/api/agents/{aid}", (), f"agent {aid}", _AGENT_HINT)
+        body = await self._get(f"/api/agents/{aid}", (), f"agent {aid}", "agent_id")
         return parse_body(body, Agent.model_validate_json, f"agent {aid}")
 
     async def get_account(self) -> Account:
         """The key's account; a cheap way to check that a key works."""
-        body = await self._api.get("/api/accounts/me", (), "account", BASE_HINT)
+        body = await self._get("/api/accounts/me", (), "account")
         return parse_body(body, Account.model_validate_json, "account")
 
     # -- paging and requests -------------------------------------------------------------
@@ -366,9 +252,19 @@ class UltravoxClient:
         *,
         start_cursor: str | None = None,
     ) -> AsyncIterator[Page[T]]:
-        """Walk any list lazily from ``start_cursor``, guarded by ``settings.max_pages``."""
+        """Walk any list lazily from ``start_cursor``, guarded by ``settings.max_pages``:
+        ``client.iter_pages(lambda c: client.list_call_stages(call_id, cursor=c))``."""
         check_cursor(start_cursor)
         return iterate_pages(fetch, max_pages=self._settings.max_pages, start_cursor=start_cursor)
+
+    def iter_items(
+        self,
+        fetch: Callable[[str | None], Awaitable[Page[T]]],
+        *,
+        start_cursor: str | None = None,
+    ) -> AsyncIterator[T]:
+        """The items of every page ``iter_pages`` walks, still fetched lazily."""
+        return iterate_items(self.iter_pages(fetch, start_cursor=start_cursor))
 
     async def _page(
         self,
@@ -378,11 +274,48 @@ class UltravoxClient:
         page_size: int | None,
         model: type[WirePage[T]],
         subject: str,
-        hint: str = BASE_HINT,
+        about: IdName | None = None,
     ) -> Page[T]:
         size = check_page_size(page_size, self._settings.page_size)
         params = [*query, ("pageSize", str(size))]
         if check_cursor(cursor) is not None:
             params.append(("cursor", cursor))  # type: ignore[arg-type]  # checked just above
-        body = await self._api.get(path, params, subject, hint)
+        body = await self._get(path, params, subject, about)
         return parse_body(body, model.model_validate_json, subject).to_page()
+
+
+class _LazyTransport:
+    """The ApiTransport, made on the first request and shared by every view of a client
+    (``with_retry_pause``), so they share one connection pool."""
+
+    def __init__(self, make: Callable[[], ApiTransport]) -> None:
+        self._make = make
+        self._made: ApiTransport | None = None
+        self._closed = False
+
+    def api(self) -> ApiTransport:
+        if self._made is None:
+            self._made = self._open()
+        return self._made
+
+    async def aclose(self) -> None:
+        self._closed = True
+        if self._made is not None:
+            await self._made.aclose()
+
+    def _open(self) -> ApiTransport:
+        if self._closed:
+            # What httpx2 says for a request on a closed client.
+            raise RuntimeError("Cannot send a request, as the client has been closed.")
+        try:
+            return self._make()
+        except (OSError, ValueError, ImportError, httpx2.InvalidURL) as exc:
+            # The environment is unusable: SSL_CERT_FILE names a missing file, a proxy or
+            # the base URL does not parse, a SOCKS proxy lacks socksio. Neither the log nor
+            # the model gets the exception's text: it can quote a proxy URL, user and host.
+            logger.error("could not set up the HTTP client: %s", type(exc).__name__)
+            raise ConnectionFailedError(
+                f"Could not set up the connection to Ultravox ({type(exc).__name__}). Check "
+                "ULTRAVOX_BASE_URL and, if set, SSL_CERT_FILE, SSL_CERT_DIR and the proxy "
+                "variables (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY) in the server's environment."
+            ) from None

@@ -26,10 +26,15 @@ from __future__ import annotations
 class UltravoxError(Exception):
     """Base of every error the client raises."""
 
-    def __init__(self, message: str, *, status_code: int | None = None) -> None:
+    def __init__(
+        self, message: str, *, status_code: int | None = None, about: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.status_code = status_code
+        # The identifier the error is about ("call_id", "agent_id", ...) when a wrong or
+        # unknown one caused it: the layer above knows where valid ones come from.
+        self.about = about
 
     def __str__(self) -> str:
         return self.message
@@ -90,12 +95,12 @@ class PagingError(UltravoxError):
 
 
 def error_for_status(
-    status: int, *, subject: str, not_found_hint: str, retry_after: float | None = None
+    status: int, *, subject: str, about: str | None = None, retry_after: float | None = None
 ) -> UltravoxError:
     """Map a non-2xx HTTP status to our error, worded for someone who can fix the cause.
 
     ``subject`` names what was asked for ("call 3f2c…", "call list");
-    ``not_found_hint`` says where valid ids come from.
+    ``about`` names the identifier a 404 is about (None: the path itself, i.e. the base URL).
     """
     if 300 <= status < 400:
         return InvalidResponseError(
@@ -122,9 +127,13 @@ def error_for_status(
             status_code=status,
         )
     if status == 404:
-        return NotFoundError(
-            f"Ultravox has no {subject} (404). {not_found_hint}", status_code=status
-        )
+        if about is None:
+            return NotFoundError(
+                f"Ultravox has no {subject} (404). Check that ULTRAVOX_BASE_URL points at the "
+                "Ultravox API.",
+                status_code=status,
+            )
+        return NotFoundError(f"Ultravox has no {subject} (404).", status_code=status, about=about)
     if status == 408:
         return UpstreamTimeoutError(
             f"Ultravox timed out answering a request for {subject} (408). Try again shortly.",

@@ -7,26 +7,23 @@ pass: nothing a caller types can add a path segment or a query parameter.
 from __future__ import annotations
 
 import re
+from typing import Literal
 from uuid import UUID
 
+from ..config import MAX_PAGE_SIZE
 from .errors import InvalidRequestError
 
-# The API's maximum page size is undocumented; larger values are clamped by the
-# server, so this only stops absurd input.
-MAX_PAGE_SIZE = 1_000
 _MAX_CURSOR_CHARS = 2_000
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
-_WHERE_IDS_COME_FROM = {
-    "call_id": "list_calls shows recent call ids",
-    "call_stage_id": "list_call_stages shows the stage ids of a call",
-    "agent_id": "list_agents shows agent ids",
-    "voice_id": "voice ids are UUIDs from the Ultravox voices list",
-    "agent_ids": "list_agents shows agent ids",
-}
+# The identifiers requests take; an error about one carries its name (``about``), so the
+# layer above can say where valid ones come from.
+IdName = Literal["call_id", "call_stage_id", "agent_id", "agent_ids", "voice_id"]
+# What an event type may hold; the tool schema uses the same pattern.
+EVENT_TYPE_PATTERN = r"^[A-Za-z0-9_.\-]{1,100}$"
 
 
-def canonical_uuid(value: object, *, name: str) -> str:
+def canonical_uuid(value: object, *, name: IdName) -> str:
     """Return ``value`` as a lowercase hyphenated UUID, or raise InvalidRequestError."""
     if isinstance(value, UUID):
         return str(value)
@@ -38,10 +35,9 @@ def canonical_uuid(value: object, *, name: str) -> str:
             return str(UUID(text))
         except ValueError:
             pass
-    hint = _WHERE_IDS_COME_FROM.get(name, "ids are UUIDs")
     raise InvalidRequestError(
-        f"{name} must be a UUID like 3f2c0a4e-8b1d-4c6e-9a7f-1d2e3f4a5b6c, "
-        f"got {_preview(value)}; {hint}."
+        f"{name} must be a UUID like 3f2c0a4e-8b1d-4c6e-9a7f-1d2e3f4a5b6c, got {_preview(value)}.",
+        about=name,
     )
 
 

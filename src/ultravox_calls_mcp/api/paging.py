@@ -25,12 +25,8 @@ class Page(Generic[T]):
 
     results: list[T]
     next_cursor: str | None = None
-    previous_cursor: str | None = None
     # Not every list reports it.
     total: int | None = None
-
-    def has_next_page(self) -> bool:
-        return self.next_cursor is not None
 
 
 class WirePage(BaseModel, Generic[T]):
@@ -48,8 +44,6 @@ class WirePage(BaseModel, Generic[T]):
         return Page(
             results=self.results,
             next_cursor=cursor_from_url(self.next),
-            # DRF links the first page without a cursor: "previous" may carry none.
-            previous_cursor=_optional_cursor(self.previous),
             total=self.total,
         )
 
@@ -65,13 +59,6 @@ def cursor_from_url(url: str | None) -> str | None:
             "list cannot be requested."
         )
     return values[0]
-
-
-def _optional_cursor(url: str | None) -> str | None:
-    if not url:
-        return None
-    values = parse_qs(urlsplit(url).query).get("cursor")
-    return values[0] if values and len(values) == 1 else None
 
 
 async def iterate_pages(

@@ -11,7 +11,6 @@ import random as _random
 import re
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from contextvars import ContextVar
 from typing import Final, TypeVar
 from urllib.parse import urlsplit
 
@@ -40,10 +39,6 @@ R = TypeVar("R")
 
 BASE_HINT: Final = "Check that ULTRAVOX_BASE_URL points at the Ultravox API."
 _SHAPE_PART = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,40}|\d{1,6}")
-
-# Set by code that runs many requests at once (the audit scans) so that one request's
-# pause before a retry (a 429's Retry-After) pauses its siblings too; None: plain sleep.
-retry_pause: ContextVar[Sleep | None] = ContextVar("ultravox_retry_pause", default=None)
 
 
 class _Retry(Exception):
@@ -103,8 +98,16 @@ class ApiTransport:
         await self._http.aclose()
 
     async def get(
-        self, path: str, params: Sequence[tuple[str, str]], subject: str, hint: str
+        self,
+        path: str,
+        params: Sequence[tuple[str, str]],
+        subject: str,
+        about: str | None = None,
+        *,
+        pause: Sleep | None = None,
     ) -> bytes:
+        """``about``: the identifier a 404 would be about; ``pause``: how to wait before a
+        retry, instead of this transport's own sleep (see UltravoxClient.with_retry_pause)."""
         if self._settings.api_key is None:
             raise AuthenticationError(
                 "No Ultravox API key is configured. Set ULTRAVOX_API_KEY to a key from the "
@@ -112,7 +115,7 @@ class ApiTransport:
             )
         deadline = self._settings.request_deadline
         with anyio.move_on_after(deadline) as scope:
-            return await self._attempts(path, params, subject, hint, scope.deadline)
+            return await self._attempts(path, params, subject, about, scope.deadline, pause)
         raise DeadlineExceededError(
             f"A request for {subject} did not finish within {deadline:g} s, retries included. "
             "Try again later or ask for less (a smaller page_size)."
@@ -123,15 +126,16 @@ class ApiTransport:
         path: str,
         params: Sequence[tuple[str, str]],
         subject: str,
-        hint: str,
+        about: str | None,
         deadline: float,
+        pause: Sleep | None,
     ) -> bytes:
         policy = self._policy
         attempt = 0
         while True:
             attempt += 1
             try:
-                return await self._attempt(path, params, subject, hint, attempt)
+                return await self._attempt(path, params, subject, about, attempt)
             except _Retry as retry:
                 failure = retry
             # Raised outside the except block so no httpx exception (which
@@ -147,14 +151,14 @@ class ApiTransport:
             if anyio.current_time() + delay >= deadline:
                 raise failure.error  # waiting would outlast the deadline anyway
             logger.debug("GET %s: retrying in %.3f s (attempt %d failed)", path, delay, attempt)
-            await (retry_pause.get() or self._sleep)(delay)
+            await (pause or self._sleep)(delay)
 
     async def _attempt(
         self,
         path: str,
         params: Sequence[tuple[str, str]],
         subject: str,
-        hint: str,
+        about: str | None,
         attempt: int,
     ) -> bytes:
         started = time.perf_counter()
@@ -182,9 +186,7 @@ class ApiTransport:
             _log(path, None, attempt, started)
             raise _Retry(failure, None)
         _log(path, status, attempt, started)
-        error = error_for_status(
-            status, subject=subject, not_found_hint=hint, retry_after=retry_after
-        )
+        error = error_for_status(status, subject=subject, about=about, retry_after=retry_after)
         if self._policy.is_retryable_status(status):
             raise _Retry(error, retry_after)
         raise error

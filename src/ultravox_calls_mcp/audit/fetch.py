@@ -17,6 +17,7 @@ from ultravox_calls_mcp.api.client import UltravoxClient
 from ultravox_calls_mcp.api.models import Call, CallEvent, CallStage, CallTool, Message
 from ultravox_calls_mcp.api.paging import Page
 from ultravox_calls_mcp.audit.cache import CallCache, Scope
+from ultravox_calls_mcp.config import MAX_PAGE_SIZE
 
 Part = Literal["messages", "events", "stages", "tools"]
 PARTS: Final[tuple[Part, ...]] = ("messages", "events", "stages", "tools")
@@ -25,7 +26,7 @@ PARTS: Final[tuple[Part, ...]] = ("messages", "events", "stages", "tools")
 # is cached only once it has been over this long.
 SETTLE: Final = timedelta(minutes=2)
 # Per-call reads ask for the largest page the API is known to grant: fewer requests.
-PAGE_SIZE: Final = 200
+PAGE_SIZE: Final = MAX_PAGE_SIZE
 
 _ADAPTERS: Final[dict[Part, TypeAdapter[Any]]] = {
     "messages": TypeAdapter(list[Message]),
@@ -55,7 +56,7 @@ class BackoffGate:
             await anyio.sleep(left)
 
     async def pause(self, seconds: float) -> None:
-        """Installed as the client's retry pause (``api.transport.retry_pause``)."""
+        """The audit client's retry pause (``UltravoxClient.with_retry_pause``)."""
         self.close_for(seconds)
         await self.wait()
 

@@ -1,18 +1,16 @@
-"""What the audit tools share within one session: the cache, the backoff gate, the loader.
+"""What the audit tools of one server share: the cache, the back-off gate, the loader.
 
-Tied to the session's ``UltravoxClient`` (one per server lifespan) rather than built in
-the lifespan itself, so the cache file is opened only when an audit first runs: a
-server that is only listed, or never audits, touches no disk.
+One per server lifespan (a field of the MCP layer's AppState). The cache file is opened
+only when an audit first runs: a server that is only listed, or never audits, touches
+no disk.
 """
 
 from __future__ import annotations
 
 import logging
 import sqlite3
-import weakref
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import anyio
 
@@ -22,11 +20,6 @@ from ultravox_calls_mcp.audit.fetch import BackoffGate, CallLoader
 from ultravox_calls_mcp.config import Settings
 
 logger = logging.getLogger("ultravox_calls_mcp.audit")
-
-# RFC 6761 reserves .invalid: only the in-process sandbox answers there. Its data is
-# made up and regenerated per process, so it is cached in memory, never in the user's
-# home (unless a cache_dir is set explicitly).
-_SANDBOX_SUFFIX = ".invalid"
 
 
 @dataclass(frozen=True)
@@ -45,8 +38,9 @@ def cache_plan(settings: Settings) -> CachePlan:
         return CachePlan(False, None)
     if settings.cache_dir is not None:
         return CachePlan(True, settings.cache_dir)
-    host = urlsplit(settings.base_url).hostname or ""
-    if host.endswith(_SANDBOX_SUFFIX):
+    if settings.sandbox:
+        # Made-up data, generated anew by each process: kept in memory, never in the
+        # user's home (unless a cache_dir is set explicitly).
         return CachePlan(True, None)
     return CachePlan(True, default_cache_dir())
 
@@ -54,8 +48,9 @@ def cache_plan(settings: Settings) -> CachePlan:
 class AuditRuntime:
     def __init__(self, settings: Settings, client: UltravoxClient) -> None:
         self.settings = settings
-        self.client = client
         self.gate = BackoffGate()
+        # Every request of an audit pauses its retries through the shared gate.
+        self.client = client.with_retry_pause(self.gate.pause)
         self.plan = cache_plan(settings)
         key = settings.api_key.get_secret_value() if settings.api_key else ""
         self.scope = Scope.of(settings.base_url, key)
@@ -87,15 +82,11 @@ class AuditRuntime:
             logger.warning("cache at %s unavailable (%s); auditing without it", directory, exc)
             self.cache_note = "off (the cache directory could not be used)"
             return None
-        weakref.finalize(self, cache.close)
         return cache
 
-
-_RUNTIMES: weakref.WeakKeyDictionary[UltravoxClient, AuditRuntime] = weakref.WeakKeyDictionary()
-
-
-def runtime_for(settings: Settings, client: UltravoxClient) -> AuditRuntime:
-    runtime = _RUNTIMES.get(client)
-    if runtime is None:
-        runtime = _RUNTIMES[client] = AuditRuntime(settings, client)
-    return runtime
+    async def aclose(self) -> None:
+        """Close the cache file, if an audit opened it (at the end of the lifespan)."""
+        async with self._lock:
+            cache, self._cache = self._cache, None
+        if cache is not None:
+            await anyio.to_thread.run_sync(cache.close)

@@ -17,7 +17,6 @@ from ultravox_calls_mcp.api.client import UltravoxClient
 from ultravox_calls_mcp.api.errors import InvalidResponseError, NotFoundError, UltravoxError
 from ultravox_calls_mcp.api.filters import CallFilters
 from ultravox_calls_mcp.api.models import Call
-from ultravox_calls_mcp.api.transport import retry_pause
 from ultravox_calls_mcp.audit.fetch import PAGE_SIZE, BackoffGate, CallData, CallLoader, Part
 
 Progress = Callable[[int, int | None], Awaitable[None]]
@@ -74,8 +73,10 @@ async def scan_calls(
     progress: Progress = _no_progress,
     on_loaded: Callable[[CallData], None] | None = None,
 ) -> ScanResult:
-    """``on_loaded`` runs on each call as soon as it is loaded, so analysis overlaps the
-    other workers' waiting instead of following the whole scan."""
+    """``client`` should pause its retries through ``gate`` (``client.with_retry_pause``),
+    so that one worker told to slow down holds back all of them. ``on_loaded`` runs on
+    each call as soon as it is loaded, so analysis overlaps the other workers' waiting
+    instead of following the whole scan."""
     slots: list[Scanned | None] = []
     positions: list[Resume] = []
     failure: UltravoxError | None = None
@@ -109,46 +110,40 @@ async def scan_calls(
         done += 1
         await progress(done, expected)
 
-    # Every request of this scan, the workers' included (they copy this context), pauses
-    # through the shared gate.
-    token = retry_pause.set(gate.pause)
-    try:
-        async with anyio.create_task_group() as group:
-            upstream, skip, before = start.upstream, start.skip, start.before
-            while True:
-                await gate.wait()
-                try:
-                    page = await client.list_calls(filters, cursor=upstream, page_size=page_size)
-                except UltravoxError as exc:
-                    if not slots:
-                        raise
-                    failure = failure or exc
-                    resume = Resume(upstream, skip, before + len(slots))
-                    group.cancel_scope.cancel()
-                    break
-                if total is None:
-                    total = page.total
-                    if total is not None:
-                        expected = min(max_calls, max(total - before, 0))
-                rows = page.results[skip:][: max_calls - len(slots)]
-                cached = await loader.lookup(rows, parts)
-                for offset, call in enumerate(rows, start=skip):
-                    at = Resume(upstream, offset, before + len(slots))
-                    slots.append(None)
-                    positions.append(at)
-                    group.start_soon(work, len(slots) - 1, call, cached.get(call.call_id, {}), at)
-                end = skip + len(rows)
-                if len(slots) >= max_calls:
-                    if end < len(page.results):
-                        resume = Resume(upstream, end, before + len(slots))
-                    elif page.next_cursor is not None:
-                        resume = Resume(page.next_cursor, 0, before + len(slots))
-                    break
-                if page.next_cursor is None:
-                    break
-                upstream, skip = page.next_cursor, 0
-    finally:
-        retry_pause.reset(token)
+    async with anyio.create_task_group() as group:
+        upstream, skip, before = start.upstream, start.skip, start.before
+        while True:
+            await gate.wait()
+            try:
+                page = await client.list_calls(filters, cursor=upstream, page_size=page_size)
+            except UltravoxError as exc:
+                if not slots:
+                    raise
+                failure = failure or exc
+                resume = Resume(upstream, skip, before + len(slots))
+                group.cancel_scope.cancel()
+                break
+            if total is None:
+                total = page.total
+                if total is not None:
+                    expected = min(max_calls, max(total - before, 0))
+            rows = page.results[skip:][: max_calls - len(slots)]
+            cached = await loader.lookup(rows, parts)
+            for offset, call in enumerate(rows, start=skip):
+                at = Resume(upstream, offset, before + len(slots))
+                slots.append(None)
+                positions.append(at)
+                group.start_soon(work, len(slots) - 1, call, cached.get(call.call_id, {}), at)
+            end = skip + len(rows)
+            if len(slots) >= max_calls:
+                if end < len(page.results):
+                    resume = Resume(upstream, end, before + len(slots))
+                elif page.next_cursor is not None:
+                    resume = Resume(page.next_cursor, 0, before + len(slots))
+                break
+            if page.next_cursor is None:
+                break
+            upstream, skip = page.next_cursor, 0
 
     if failure is None:
         return ScanResult([s for s in slots if s is not None], resume, total)

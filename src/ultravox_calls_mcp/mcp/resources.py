@@ -14,8 +14,8 @@ from mcp.types import (
 )
 
 from ultravox_calls_mcp.api.errors import UltravoxError
-from ultravox_calls_mcp.mcp import tools_calls, tools_transcript
-from ultravox_calls_mcp.mcp.server import AppState, StateHolder
+from ultravox_calls_mcp.mcp.state import AppState, StateHolder
+from ultravox_calls_mcp.mcp.tools import calls, transcript
 
 CALL_URI = "ultravox://calls/{call_id}"
 TRANSCRIPT_URI = "ultravox://calls/{call_id}/transcript"
@@ -26,21 +26,21 @@ _RECENT_CALLS = 50
 
 async def call_summary(call_id: str, ctx: Context) -> str:
     try:
-        return await tools_calls.get_call(ctx, call_id)
+        return await calls.get_call(ctx, call_id)
     except ToolError as exc:
         raise ResourceError(str(exc)) from None
 
 
 async def call_transcript(call_id: str, ctx: Context) -> str:
     try:
-        return await tools_transcript.get_call_transcript(ctx, call_id)
+        return await transcript.get_call_transcript(ctx, call_id)
     except ToolError as exc:
         raise ResourceError(str(exc)) from None
 
 
 async def stage_transcript(call_id: str, call_stage_id: str, ctx: Context) -> str:
     try:
-        return await tools_transcript.get_stage_messages(ctx, call_id, call_stage_id)
+        return await transcript.get_stage_messages(ctx, call_id, call_stage_id)
     except ToolError as exc:
         raise ResourceError(str(exc)) from None
 
@@ -60,7 +60,10 @@ async def complete_ids(
             call_id = (context.arguments or {}).get("call_id") if context else None
             if not call_id:
                 return None
-            ids = [s.call_stage_id async for s in state.client.iter_call_stages(call_id)]
+            stages = state.client.iter_items(
+                lambda c: state.client.list_call_stages(call_id, cursor=c)
+            )
+            ids = [s.call_stage_id async for s in stages]
         else:
             return None
     except UltravoxError:

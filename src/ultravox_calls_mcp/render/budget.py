@@ -4,54 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["TextBuilder", "cut_note", "window"]
-
-
-class TextBuilder:
-    """Accumulates lines up to a hard budget of ``max_chars`` characters.
-
-    ``reserve`` characters are held back for the closing note (``add_forced``), so a
-    builder that has run out of room can still say what it cut and how to get the rest.
-    """
-
-    def __init__(self, max_chars: int, reserve: int = 300) -> None:
-        if max_chars < 0 or reserve < 0:
-            raise ValueError("max_chars and reserve must not be negative")
-        self.max_chars = max_chars
-        self.reserve = min(reserve, max_chars)
-        self._parts: list[str] = []
-        self._used = 0
-
-    @property
-    def used(self) -> int:
-        return self._used
-
-    @property
-    def remaining(self) -> int:
-        """Room left for ``add`` (the reserve is not counted)."""
-        return max(0, self.max_chars - self.reserve - self._used)
-
-    def add(self, line: str) -> bool:
-        """Append ``line`` and a newline if both fit outside the reserve; else add nothing."""
-        if len(line) + 1 > self.remaining:
-            return False
-        self._parts.append(line + "\n")
-        self._used += len(line) + 1
-        return True
-
-    def add_forced(self, line: str) -> bool:
-        """Append ``line`` using the reserve too; clipped to fit. True if it fit whole."""
-        room = self.max_chars - self._used
-        if room <= 0:
-            return False
-        whole = len(line) + 1 <= room
-        piece = line + "\n" if whole else line[:room]
-        self._parts.append(piece)
-        self._used += len(piece)
-        return whole
-
-    def text(self) -> str:
-        return "".join(self._parts)
+__all__ = ["cut_note", "window"]
 
 
 def _joins_previous(char: str) -> bool:

@@ -13,10 +13,12 @@ from .app import SANDBOX_API_KEY, RecordedRequest, RequestLog, create_app
 from .data import SandboxData, generate_dataset
 from .data.model import CallRecord, Notable, StageRecord
 from .faults import Faults
+from .in_process import SANDBOX_BASE_URL, in_process_sandbox, sandbox_settings
 from .loopback import run_loopback
 
 __all__ = [
     "SANDBOX_API_KEY",
+    "SANDBOX_BASE_URL",
     "CallRecord",
     "Faults",
     "Notable",
@@ -26,5 +28,7 @@ __all__ = [
     "StageRecord",
     "create_app",
     "generate_dataset",
+    "in_process_sandbox",
     "run_loopback",
+    "sandbox_settings",
 ]

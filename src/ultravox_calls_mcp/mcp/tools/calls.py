@@ -12,12 +12,24 @@ from pydantic import BaseModel, Field
 from ultravox_calls_mcp.api.filters import CallFilters
 from ultravox_calls_mcp.api.models import Call
 from ultravox_calls_mcp.api.paging import Page
-from ultravox_calls_mcp.mcp.args import CallId, Cursor, MaxChars, PageSize
-from ultravox_calls_mcp.mcp.compose import compose, compose_whole
 from ultravox_calls_mcp.mcp.errors import tool_errors
-from ultravox_calls_mcp.mcp.pages import PageView, read_page
-from ultravox_calls_mcp.mcp.server import AppState, app_state
-from ultravox_calls_mcp.mcp.tool_meta import READ_ONLY
+from ultravox_calls_mcp.mcp.params import (
+    READ_ONLY,
+    AgentIds,
+    CallId,
+    Cursor,
+    FromDate,
+    MaxChars,
+    MaxDuration,
+    Metadata,
+    MinDuration,
+    PageSize,
+    ToDate,
+    call_filters,
+)
+from ultravox_calls_mcp.mcp.results.compose import compose, compose_whole
+from ultravox_calls_mcp.mcp.results.list_pages import PageView, read_page
+from ultravox_calls_mcp.mcp.state import AppState, app_state
 from ultravox_calls_mcp.render.calls import call_detail_lines, call_duration_seconds, call_row
 from ultravox_calls_mcp.render.fmt import iso, plain
 
@@ -34,21 +46,8 @@ async def list_calls(
             max_length=500,
         ),
     ] = None,
-    from_date: Annotated[
-        str | None,
-        Field(
-            description="Earliest creation time, ISO 8601: '2026-11-01' or "
-            "'2026-11-01T09:00:00Z'. A bare date means midnight UTC.",
-            max_length=40,
-        ),
-    ] = None,
-    to_date: Annotated[
-        str | None,
-        Field(
-            description="Latest creation time, ISO 8601. A bare date includes that whole day.",
-            max_length=40,
-        ),
-    ] = None,
+    from_date: FromDate = None,
+    to_date: ToDate = None,
     time_of_day_start: Annotated[
         str | None,
         Field(
@@ -61,27 +60,13 @@ async def list_calls(
         str | None,
         Field(description="Only calls created at or before this time of day (UTC).", max_length=15),
     ] = None,
-    min_duration_seconds: Annotated[
-        float | None, Field(description="Only calls lasting at least this many seconds.", ge=0)
-    ] = None,
-    max_duration_seconds: Annotated[
-        float | None, Field(description="Only calls lasting at most this many seconds.", ge=0)
-    ] = None,
-    metadata: Annotated[
-        dict[str, str] | None,
-        Field(
-            description="Only calls whose metadata has all these key/value pairs, "
-            'e.g. {"campaign": "spring"}.',
-            max_length=20,
-        ),
-    ] = None,
+    min_duration_seconds: MinDuration = None,
+    max_duration_seconds: MaxDuration = None,
+    metadata: Metadata = None,
     voice_id: Annotated[
         str | None, Field(description="Only calls using this voice (UUID).", max_length=64)
     ] = None,
-    agent_ids: Annotated[
-        list[str] | None,
-        Field(description="Only calls of these agents (UUIDs, from list_agents).", max_length=50),
-    ] = None,
+    agent_ids: AgentIds = None,
     sort: Annotated[
         SortOrder,
         Field(description="'-created' lists newest first (default); 'created' oldest first."),
@@ -94,7 +79,7 @@ async def list_calls(
     agent and a short summary. Filters narrow by date, time of day, duration, metadata,
     voice, agent or text. Says how many calls match in total and gives a cursor for more."""
     state = app_state(ctx)
-    filters = _filters(
+    filters = call_filters(
         search=search,
         from_date=from_date,
         to_date=to_date,
@@ -209,16 +194,6 @@ def _structured(view: PageView[Call], count: int) -> CallList:
 
 def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
-
-
-def _filters(**values: object) -> CallFilters:
-    """Tool argument names → CallFilters; bad values raise InvalidRequestError (our words)."""
-    raw = {k: v for k, v in values.items() if v not in (None, "", [], {})}
-    renames = {"min_duration_seconds": "duration_min", "max_duration_seconds": "duration_max"}
-    raw = {renames.get(k, k): v for k, v in raw.items()}
-    if raw.get("sort") == "-created":
-        del raw["sort"]  # the API's own default; keeps the query (and cache keys) minimal
-    return CallFilters.parse(**raw)
 
 
 def _describe_filters(filters: CallFilters) -> str:

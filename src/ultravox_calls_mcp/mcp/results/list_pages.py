@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from ultravox_calls_mcp.api.paging import Page
-from ultravox_calls_mcp.mcp import cursors
+from ultravox_calls_mcp.mcp.results import cursors
+from ultravox_calls_mcp.mcp.results.compose import compose
 
 T = TypeVar("T")
 
@@ -78,3 +79,19 @@ async def read_page(
     page = await fetch(position.upstream)
     rows = page.results[position.skip :]
     return PageView(rows=rows, page=page, position=position, kind=kind, tool=tool)
+
+
+def compose_page(
+    header: list[str],
+    rows: list[str],
+    view: PageView[Any],
+    *,
+    label: str | None,
+    budget: int,
+    how: str,
+) -> str:
+    """A page's rows within ``budget``, ending with the cursor after the last row shown."""
+    text, _ = compose(
+        header, rows, label=label, max_chars=budget, footer=lambda n: view.footer(n, how=how)
+    )
+    return text

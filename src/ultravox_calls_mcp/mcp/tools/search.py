@@ -7,36 +7,37 @@ with a cursor whenever the scan or the text stopped before the list's end.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field
 
-from ultravox_calls_mcp.audit import report
 from ultravox_calls_mcp.audit.fetch import CallData
 from ultravox_calls_mcp.audit.scan import Resume
 from ultravox_calls_mcp.audit.search import CallHits, Query, QueryError, search_messages
-from ultravox_calls_mcp.mcp.args import Cursor, MaxChars
-from ultravox_calls_mcp.mcp.audit_args import (
+from ultravox_calls_mcp.mcp.errors import tool_errors
+from ultravox_calls_mcp.mcp.params import (
+    READ_ONLY,
     AgentIds,
     CallSearch,
+    Cursor,
     FromDate,
+    MaxChars,
     MaxDuration,
     Metadata,
     MinDuration,
+    Role,
     ToDate,
     call_filters,
     max_calls_field,
 )
-from ultravox_calls_mcp.mcp.audit_results import compose_per_call
-from ultravox_calls_mcp.mcp.audit_scan import ScanCursors, run_scan
-from ultravox_calls_mcp.mcp.errors import tool_errors
-from ultravox_calls_mcp.mcp.server import AppState, app_state
-from ultravox_calls_mcp.mcp.tool_meta import READ_ONLY
-
-Role = Literal["user", "agent", "tool_call", "tool_result"]
+from ultravox_calls_mcp.mcp.results.audit_compose import compose_per_call
+from ultravox_calls_mcp.mcp.results.audit_cursors import ScanCursors
+from ultravox_calls_mcp.mcp.state import AppState, app_state
+from ultravox_calls_mcp.mcp.tools.audit_runner import run_scan
+from ultravox_calls_mcp.render import audit as report
 
 
 @tool_errors

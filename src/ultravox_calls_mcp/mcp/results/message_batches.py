@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ultravox_calls_mcp.api.models import Message
 from ultravox_calls_mcp.api.paging import Page
-from ultravox_calls_mcp.mcp.cursors import Position
+from ultravox_calls_mcp.mcp.results.cursors import Position
 
 # Rendered size of a message line, erring large: a page predicted to fit must really
 # fit, or reading on has to fetch it again. Text is clipped at 2,000 characters plus a

@@ -1,4 +1,4 @@
-"""Run an audit tool's scan from its cursor, reporting progress to the client.
+"""Audit cursors: a place in the call list, bound to the query that made it.
 
 An audit cursor is a place in the call list, so it is bound to the arguments that
 define the list and what is reported about it (``ScanCursors.bound``): reused with
@@ -7,20 +7,11 @@ another query or other filters, it is refused instead of resuming at the wrong p
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from mcp.server.mcpserver import Context
-
 from ultravox_calls_mcp.api.filters import CallFilters
-from ultravox_calls_mcp.audit.fetch import CallData, Part
-from ultravox_calls_mcp.audit.runtime import runtime_for
-from ultravox_calls_mcp.audit.scan import Resume, ScanResult, scan_calls
-from ultravox_calls_mcp.mcp import cursors
-from ultravox_calls_mcp.mcp.server import AppState
-
-# Progress notifications per scan, roughly, whatever its length.
-_PROGRESS_STEPS = 50
+from ultravox_calls_mcp.audit.scan import Resume
+from ultravox_calls_mcp.mcp.results import cursors
 
 
 @dataclass(frozen=True)
@@ -56,41 +47,3 @@ class ScanCursors:
     def token(self, at: Resume) -> str:
         position = cursors.Position(upstream=at.upstream, skip=at.skip, extra=at.before)
         return cursors.encode(self.kind, position, self.binding)
-
-
-async def run_scan(
-    ctx: Context,
-    state: AppState,
-    filters: CallFilters,
-    parts: frozenset[Part],
-    *,
-    scan_cursors: ScanCursors,
-    cursor: str | None,
-    max_calls: int,
-    on_loaded: Callable[[CallData], None] | None = None,
-) -> tuple[ScanResult, str]:
-    """The scan's result and the cache's note for the header."""
-    start = scan_cursors.start(cursor)
-    runtime = runtime_for(state.settings, state.client)
-    loader = await runtime.loader()
-    tool = scan_cursors.tool
-
-    async def progress(done: int, total: int | None) -> None:
-        step = max(1, (total or max_calls) // _PROGRESS_STEPS)
-        if done % step == 0 or done == total:
-            of = f" of {total}" if total is not None else ""
-            await ctx.report_progress(done, total, f"{tool}: read {done}{of} calls")
-
-    result = await scan_calls(
-        state.client,
-        loader,
-        runtime.gate,
-        filters,
-        parts,
-        start=start,
-        max_calls=max_calls,
-        concurrency=state.settings.audit_concurrency,
-        progress=progress,
-        on_loaded=on_loaded,
-    )
-    return result, runtime.cache_note

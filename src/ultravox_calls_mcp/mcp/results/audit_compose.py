@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ultravox_calls_mcp.audit.scan import Resume, ScanResult
-from ultravox_calls_mcp.mcp.audit_scan import ScanCursors
-from ultravox_calls_mcp.mcp.compose import compose
+from ultravox_calls_mcp.mcp.results.audit_cursors import ScanCursors
+from ultravox_calls_mcp.mcp.results.compose import compose
 
 
 def compose_per_call(

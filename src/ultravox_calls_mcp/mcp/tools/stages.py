@@ -11,11 +11,10 @@ from mcp.server.mcpserver import Context
 from pydantic import Field
 
 from ultravox_calls_mcp.api.models import CallStage, CallTool
-from ultravox_calls_mcp.mcp.args import CallId, MaxChars, Offset, StageId
-from ultravox_calls_mcp.mcp.compose import compose, compose_whole, read_window
 from ultravox_calls_mcp.mcp.errors import tool_errors
-from ultravox_calls_mcp.mcp.server import AppState, app_state
-from ultravox_calls_mcp.mcp.tool_meta import READ_ONLY
+from ultravox_calls_mcp.mcp.params import READ_ONLY, CallId, MaxChars, Offset, StageId
+from ultravox_calls_mcp.mcp.results.compose import compose, compose_whole, read_window
+from ultravox_calls_mcp.mcp.state import AppState, app_state
 from ultravox_calls_mcp.render.stages import stage_field_text, stage_summary_lines
 
 StageField = Literal[
@@ -67,7 +66,10 @@ async def list_call_stages(ctx: Context, call_id: CallId, max_chars: MaxChars = 
     previous stage (prompt, voice, temperature, language, tools)."""
     state = app_state(ctx)
     budget = max_chars or state.settings.max_chars
-    stages = [stage async for stage in state.client.iter_call_stages(call_id)]
+    client = state.client
+    stages = [
+        s async for s in client.iter_items(lambda c: client.list_call_stages(call_id, cursor=c))
+    ]
     tool_names = await _stage_tools(state, call_id, stages)
     lines = stage_summary_lines(
         stages,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Annotated, Literal, NamedTuple
+from typing import Annotated, NamedTuple
 
 import anyio
 from mcp.server import MCPServer
@@ -14,13 +14,20 @@ from pydantic import Field
 
 from ultravox_calls_mcp.api.models import CallStage, Message
 from ultravox_calls_mcp.api.paging import Page
-from ultravox_calls_mcp.mcp import cursors
-from ultravox_calls_mcp.mcp.args import CallId, Cursor, MaxChars, PageSize, StageId
-from ultravox_calls_mcp.mcp.compose import compose, read_window
 from ultravox_calls_mcp.mcp.errors import tool_errors
-from ultravox_calls_mcp.mcp.reading import Batch, read_messages
-from ultravox_calls_mcp.mcp.server import AppState, app_state
-from ultravox_calls_mcp.mcp.tool_meta import READ_ONLY
+from ultravox_calls_mcp.mcp.params import (
+    READ_ONLY,
+    CallId,
+    Cursor,
+    MaxChars,
+    PageSize,
+    Role,
+    StageId,
+)
+from ultravox_calls_mcp.mcp.results import cursors
+from ultravox_calls_mcp.mcp.results.compose import compose, read_window
+from ultravox_calls_mcp.mcp.results.message_batches import Batch, read_messages
+from ultravox_calls_mcp.mcp.state import AppState, app_state
 from ultravox_calls_mcp.render.budget import cut_note
 from ultravox_calls_mcp.render.transcript import (
     MoreHint,
@@ -29,7 +36,6 @@ from ultravox_calls_mcp.render.transcript import (
     transcript_lines,
 )
 
-Role = Literal["user", "agent", "tool_call", "tool_result"]
 _WIRE_ROLES: dict[str, str] = {
     "user": "MESSAGE_ROLE_USER",
     "agent": "MESSAGE_ROLE_AGENT",
@@ -75,7 +81,14 @@ async def get_call_transcript(
     stages: list[CallStage] = []
 
     async def fetch_stages() -> None:
-        stages.extend([stage async for stage in client.iter_call_stages(call_id)])
+        stages.extend(
+            [
+                s
+                async for s in client.iter_items(
+                    lambda c: client.list_call_stages(call_id, cursor=c)
+                )
+            ]
+        )
 
     async def fetch(upstream: str | None) -> Page[Message]:
         return await client.list_call_messages(
@@ -255,7 +268,9 @@ async def _one_message(
     state: AppState, call_id: str, stage_id: str, index: int, offset: int, budget: int
 ) -> str:
     found: Message | None = None
-    async for message in state.client.iter_stage_messages(call_id, stage_id):
+    client = state.client
+    messages = client.iter_items(lambda c: client.list_stage_messages(call_id, stage_id, cursor=c))
+    async for message in messages:
         if message.call_stage_message_index == index:
             found = message
             break

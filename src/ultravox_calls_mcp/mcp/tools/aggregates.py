@@ -13,23 +13,25 @@ from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
 from pydantic import Field
 
-from ultravox_calls_mcp.audit import report
 from ultravox_calls_mcp.audit.problems import find_problems
 from ultravox_calls_mcp.audit.summary import GroupBy, summarize
-from ultravox_calls_mcp.mcp.args import Cursor, MaxChars
-from ultravox_calls_mcp.mcp.audit_args import (
+from ultravox_calls_mcp.mcp.errors import tool_errors
+from ultravox_calls_mcp.mcp.params import (
+    READ_ONLY,
     AgentIds,
+    Cursor,
     FromDate,
+    MaxChars,
     Metadata,
     ToDate,
     call_filters,
     max_calls_field,
 )
-from ultravox_calls_mcp.mcp.audit_results import compose_aggregate
-from ultravox_calls_mcp.mcp.audit_scan import ScanCursors, run_scan
-from ultravox_calls_mcp.mcp.errors import tool_errors
-from ultravox_calls_mcp.mcp.server import AppState, app_state
-from ultravox_calls_mcp.mcp.tool_meta import READ_ONLY
+from ultravox_calls_mcp.mcp.results.audit_compose import compose_aggregate
+from ultravox_calls_mcp.mcp.results.audit_cursors import ScanCursors
+from ultravox_calls_mcp.mcp.state import AppState, app_state
+from ultravox_calls_mcp.mcp.tools.audit_runner import run_scan
+from ultravox_calls_mcp.render import audit as report
 
 
 @tool_errors

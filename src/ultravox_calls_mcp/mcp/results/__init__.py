@@ -1,0 +1,1 @@
+"""Fitting results into their budget: composition, cursors, paging windows."""

@@ -1,0 +1,15 @@
+"""The tools, one module per family. Each is thin: parameters → client → render → budget."""
+
+from __future__ import annotations
+
+from mcp.server import MCPServer
+
+from ultravox_calls_mcp.mcp.state import AppState
+
+from . import agents, aggregates, call_tools, calls, events, search, stages, transcript
+
+
+def register_all(server: MCPServer[AppState]) -> None:
+    # The order is the order clients list them in: reading one call first, audits last.
+    for family in (calls, stages, transcript, events, call_tools, agents, search, aggregates):
+        family.register(server)
