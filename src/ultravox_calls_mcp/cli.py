@@ -148,9 +148,9 @@ def _settings(args: argparse.Namespace) -> tuple[Settings, httpx2.AsyncBaseTrans
 def freeze_start_up_heap() -> None:
     """Call once, just before serving: what is alive then (modules, schemas, the tool
     registry; the sample data with --sandbox) lives as long as the server. Frozen, it is
-    skipped by every full collection, which otherwise walks it all (~20 ms for ~90k
-    objects) every few pages of 200 message models. No collect() first: start-up makes
-    little garbage, and a collection here would delay the answer to initialize by as much.
+    skipped by every full collection, which otherwise walks it all every few pages of
+    message models (docs/benchmarks.md, the paging row, has the cost). No collect() first:
+    start-up makes little garbage, and a collection here would delay initialize.
     """
     gc.freeze()
 

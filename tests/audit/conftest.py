@@ -93,11 +93,18 @@ def cache_dir(tmp_path: Path) -> Path:
 
 
 def audit_client(
-    app: Starlette, cache_dir: Path | None, *, mode: str = "auto", **overrides: object
+    app: Starlette,
+    cache_dir: Path | None,
+    *,
+    mode: str = "auto",
+    seams: dict[str, Any] | None = None,
+    **overrides: object,
 ) -> Client:
+    """A client of the real server over ``app``; ``seams`` go to build_server (time)."""
     values: dict[str, object] = {} if cache_dir is None else {"cache_dir": cache_dir}
     settings = sandbox_settings(**{**values, **overrides})
-    return Client(build_server(settings, http_transport=httpx2.ASGITransport(app=app)), mode=mode)
+    transport = httpx2.ASGITransport(app=app)
+    return Client(build_server(settings, http_transport=transport, **(seams or {})), mode=mode)
 
 
 def message_requests(app: Starlette) -> int:

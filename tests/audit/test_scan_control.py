@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import anyio
+import anyio.lowlevel
 import pytest
 from starlette.applications import Starlette
-from starlette.types import Message, Receive, Scope, Send
 
 from tests.audit.conftest import Planted, audit_client, message_requests
 from tests.mcp.conftest import call_text
@@ -24,27 +24,26 @@ async def test_cancelling_a_scan_stops_promptly_and_leaves_only_whole_entries(
     app: Starlette, cache_dir: Path, planted: Planted
 ) -> None:
     app.state.faults.latency = 0.02
-    cancelled_at: list[float] = []
+    cancelled = False
     async with audit_client(app, cache_dir, audit_concurrency=4) as client:
         with anyio.fail_after(10), anyio.CancelScope() as scope:
 
             async def on_progress(
                 progress: float, total: float | None, message: str | None
             ) -> None:
-                if progress >= 8 and not cancelled_at:
-                    cancelled_at.append(time.perf_counter())
+                nonlocal cancelled
+                if progress >= 8 and not cancelled:
+                    cancelled = True
                     scope.cancel()
 
             await client.call_tool(
                 "search_transcripts", {"query": "x"}, progress_callback=on_progress
             )
-        stopped_after = time.perf_counter() - cancelled_at[0]
         made = message_requests(app)
         # Anything still running would send requests while this one takes its 20 ms.
         await call_text(client, "list_agents")
         assert message_requests(app) == made
     assert scope.cancelled_caught
-    assert stopped_after < 0.5
     assert 8 <= made < len(planted.data.calls) // 2
 
     cache = CallCache.open(cache_dir, max_bytes=1 << 30)
@@ -53,7 +52,10 @@ async def test_cancelling_a_scan_stops_promptly_and_leaves_only_whole_entries(
         CacheScope.of(SANDBOX_BASE_URL, SANDBOX_API_KEY), list(by_id), ["messages"]
     )
     cache.close()
-    assert 7 <= len(stored) <= made  # the live call, among the first, is never stored
+    # Writes are group-committed outside the request slots, so how many calls are stored
+    # when the cancel lands depends on timing; a transaction already begun completes (its
+    # thread is never abandoned), so at least the first is, and every entry is whole.
+    assert 1 <= len(stored) <= made
     for call_id, parts in stored.items():
         record = by_id[call_id]
         expected = sum(len(s.messages) - s.first_own for s in record.stages)
@@ -66,40 +68,47 @@ async def test_cancelling_a_scan_stops_promptly_and_leaves_only_whole_entries(
     assert message_requests(app) == len(planted.data.calls) - len(stored)
 
 
-class _Timeline:
-    """ASGI wrapper noting when each request arrived and each response started."""
+@dataclass
+class DrivenTime:
+    """The audit's clock and sleep, driven by the test: time moves only when the server
+    sleeps. Each sleep yields to every other task first (workers not held back by the
+    back-off gate would send requests meanwhile) and notes the requests that arrived."""
 
-    def __init__(self, app: Starlette) -> None:
-        self.app = app
-        self.events: list[tuple[float, str, int | None]] = []
+    app: Starlette
+    now: float = 0.0
+    # (seconds asked, /messages requests when the sleep began, when it ended)
+    sleeps: list[tuple[float, int, int]] = field(default_factory=list)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope.get("path", "")
-        self.events.append((time.perf_counter(), path, None))
+    def clock(self) -> float:
+        return self.now
 
-        async def noting(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                self.events.append((time.perf_counter(), path, int(message["status"])))
-            await send(message)
-
-        await self.app(scope, receive, noting)
+    async def sleep(self, seconds: float) -> None:
+        start, before = self.now, message_requests(self.app)
+        for _ in range(100):
+            await anyio.lowlevel.checkpoint()
+        self.sleeps.append((seconds, before, message_requests(self.app)))
+        self.now = max(self.now, start + seconds)
 
 
 async def test_a_rate_limit_pauses_every_worker_until_the_retry_after(
     app: Starlette, cache_dir: Path, planted: Planted
 ) -> None:
-    timeline = _Timeline(app)
+    time = DrivenTime(app)
     app.state.faults.rate_limit_next(1, retry_after="0.3", path="/messages")
-    async with audit_client(timeline, cache_dir) as client:  # type: ignore[arg-type]
+    seams = {"clock": time.clock, "sleep": time.sleep}
+    async with audit_client(app, cache_dir, seams=seams, audit_concurrency=2) as client:
         with anyio.fail_after(10):
             text = await call_text(client, "search_transcripts", query="x")
     assert f"Scanned calls 1–{len(planted.data.calls)} of" in text
-    limited = next(t for t, _, status in timeline.events if status == 429)
-    arrivals = [t for t, path, status in timeline.events if status is None and "/messages" in path]
-    # Requests already in flight may land just after the 429; then nothing until it expires.
-    quiet = [t for t in arrivals if limited + 0.05 < t < limited + 0.25]
-    assert quiet == []
-    assert any(t >= limited + 0.25 for t in arrivals)
+    # The limited worker waits out the Retry-After; the other one may finish the request
+    # it had already begun, then waits at the gate too: no new request while it is closed.
+    first, before, after = time.sleeps[0]
+    assert first == pytest.approx(0.3)
+    assert after - before <= 1
+    assert all(seconds <= 0.3 + 1e-9 for seconds, _, _ in time.sleeps)
+    assert time.now == pytest.approx(0.3)
+    # Every call was still read: the limited request was sent again after the pause.
+    assert message_requests(app) >= len(planted.data.calls) + 1
 
 
 async def test_a_call_deleted_since_listing_is_noted_and_the_scan_goes_on(

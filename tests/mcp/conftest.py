@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx2
 import pytest
@@ -12,6 +13,7 @@ from starlette.applications import Starlette
 
 from mcp import Client
 from tests.conftest import leaked_secret
+from ultravox_calls_mcp.api.transport import Sleep
 from ultravox_calls_mcp.mcp.server import build_server
 from ultravox_calls_mcp.sandbox import SandboxData, create_app, sandbox_settings
 
@@ -27,11 +29,16 @@ def data(sandbox_app: Starlette) -> SandboxData:
     return result
 
 
-def connect(app: Starlette, *, mode: str = "auto", **overrides: object) -> Client:
-    server = build_server(
-        sandbox_settings(**overrides), http_transport=httpx2.ASGITransport(app=app)
+def connect(
+    app: Starlette, *, mode: str = "auto", sleep: Sleep | None = None, **overrides: object
+) -> Client:
+    """A client of the real server over ``app``; ``sleep`` records its retry back-off
+    (with zero jitter) instead of waiting it out."""
+    seams: dict[str, Any] = {} if sleep is None else {"sleep": sleep, "random": lambda: 0.0}
+    transport = httpx2.ASGITransport(app=app)
+    return Client(
+        build_server(sandbox_settings(**overrides), http_transport=transport, **seams), mode=mode
     )
-    return Client(server, mode=mode)
 
 
 # Every tool test runs in both protocol modes: the current one and the legacy

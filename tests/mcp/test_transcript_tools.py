@@ -134,14 +134,27 @@ async def test_stage_messages_pair_tool_calls_with_results_and_show_failures(
 ) -> None:
     call_id = data.notable.failed_tool_call_id
     record = _record(data, call_id)
-    texts = [
-        await call_text(client, "get_stage_messages", call_id=call_id, call_stage_id=s.stage_id)
-        for s in record.stages
-    ]
-    joined = "\n".join(texts)
-    assert "TOOL_CALL" in joined
-    assert "TOOL_RESULT" in joined
-    assert "FAILED:" in joined
+    lines: list[str] = []
+    expected: dict[str, tuple[str, bool]] = {}  # invocation id -> (tool, failed)
+    for stage in record.stages:
+        text = await call_text(
+            client, "get_stage_messages", call_id=call_id, call_stage_id=stage.stage_id
+        )
+        lines += text.splitlines()
+        for message in stage.messages[stage.first_own :]:
+            if message["role"] == "MESSAGE_ROLE_TOOL_RESULT":
+                failed = bool(message.get("errorDetails"))
+                expected[message["invocationId"]] = (message["toolName"], failed)
+    assert any(failed for _, failed in expected.values())
+    for invocation, (tool, failed) in expected.items():
+        tagged = f"{tool}#{invocation}"
+        (call,) = [i for i, line in enumerate(lines) if f"TOOL_CALL {tagged}" in line]
+        (result,) = [i for i, line in enumerate(lines) if f"TOOL_RESULT {tagged}" in line]
+        # Each result follows its own call, named by the same tool and invocation id, and
+        # says FAILED exactly when the tool failed.
+        assert call < result
+        assert ("FAILED:" in lines[result]) is failed
+        assert "FAILED:" not in lines[call]
 
 
 async def test_role_filter_keeps_only_that_role_and_says_so(

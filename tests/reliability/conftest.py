@@ -3,13 +3,13 @@ through a real MCP client, over the in-process sandbox or a real loopback socket
 
 from __future__ import annotations
 
-import functools
 import re
 import socket
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import anyio
 import anyio.lowlevel
@@ -19,9 +19,8 @@ from mcp.types import CallToolResult
 
 from mcp import Client
 from tests.mcp.conftest import assert_no_secret, text_of
-from ultravox_calls_mcp.api.client import UltravoxClient
+from ultravox_calls_mcp.api.transport import Sleep
 from ultravox_calls_mcp.config import Settings
-from ultravox_calls_mcp.mcp import server as server_module
 from ultravox_calls_mcp.mcp.server import build_server
 from ultravox_calls_mcp.sandbox import SANDBOX_API_KEY
 
@@ -62,30 +61,40 @@ class Sleeps:
 
 
 @pytest.fixture
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> Sleeps:
-    """Every server built in the test gets a real client whose backoff is recorded.
+def sleeps() -> Sleeps:
+    """Pass as ``sleep=`` to a server the test builds: its backoff is recorded, and the
+    jitter is zero, so backoff is the full, predictable 0.5 s, 1 s, 2 s."""
+    return Sleeps()
 
-    ``random=0`` makes backoff the full, predictable 0.5 s, 1 s, 2 s.
-    """
-    recorder = Sleeps()
-    wired = functools.partial(UltravoxClient, sleep=recorder, random=lambda: 0.0)
-    monkeypatch.setattr(server_module, "UltravoxClient", wired)
-    return recorder
+
+def wired(sleep: Sleep | None) -> dict[str, Any]:
+    """build_server's back-off seams for ``sleep`` (none: the real ones)."""
+    return {} if sleep is None else {"sleep": sleep, "random": lambda: 0.0}
 
 
 def settings_for(base_url: str, **overrides: object) -> Settings:
     return Settings.from_env({}, api_key=SANDBOX_API_KEY, base_url=base_url, **overrides)
 
 
-def over_network(base_url: str, *, mode: str = "auto", **overrides: object) -> Client:
+def over_network(
+    base_url: str, *, mode: str = "auto", sleep: Sleep | None = None, **overrides: object
+) -> Client:
     """An MCP client whose server reaches ``base_url`` over real sockets."""
-    return Client(build_server(settings_for(base_url, **overrides)), mode=mode)
+    server = build_server(settings_for(base_url, **overrides), **wired(sleep))
+    return Client(server, mode=mode)
 
 
-def over_asgi(app: object, base_url: str = "http://upstream.test", **overrides: object) -> Client:
+def over_asgi(
+    app: object,
+    base_url: str = "http://upstream.test",
+    *,
+    sleep: Sleep | None = None,
+    **overrides: object,
+) -> Client:
     """An MCP client whose server reaches an ASGI app in process."""
     transport = httpx2.ASGITransport(app=app)  # type: ignore[arg-type]
-    return Client(build_server(settings_for(base_url, **overrides), http_transport=transport))
+    settings = settings_for(base_url, **overrides)
+    return Client(build_server(settings, http_transport=transport, **wired(sleep)))
 
 
 _SDK_PREFIX = re.compile(r"Error executing tool [a-z_]+(?:: |$)")

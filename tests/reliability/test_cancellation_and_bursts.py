@@ -59,7 +59,7 @@ async def test_a_tool_call_cancelled_mid_request_stops_the_request_and_the_serve
     sleeps: Sleeps,
 ) -> None:
     upstream = Upstream()
-    async with over_asgi(upstream.app()) as client:
+    async with over_asgi(upstream.app(), sleep=sleeps) as client:
         with anyio.move_on_after(0.3) as scope:
             await client.call_tool("get_call", {"call_id": STUCK})
         assert scope.cancelled_caught
@@ -76,7 +76,7 @@ async def test_a_tool_call_cancelled_during_backoff_never_retries_and_the_server
     sleeps.real = True  # this backoff must really be pending when the call is cancelled
     notable = sandbox_app.state.data.notable
     sandbox_app.state.faults.rate_limit_next(1, "10", path=notable.multi_stage_call_id)
-    async with connect(sandbox_app) as client:
+    async with connect(sandbox_app, sleep=sleeps) as client:
         with anyio.move_on_after(0.3):
             await client.call_tool("get_call", {"call_id": notable.multi_stage_call_id})
         await _wait_until(lambda: sleeps.cancelled == 1)
@@ -128,7 +128,7 @@ async def test_a_429_burst_over_parallel_calls_costs_one_retry_each_and_all_succ
     sandbox_app.state.faults.rate_limit_next(PARALLEL, "1")
     ids = list(sandbox_app.state.data.notable.call_ids[:PARALLEL])
     counted = InFlight(sandbox_app)
-    async with over_asgi(counted) as client:
+    async with over_asgi(counted, sleep=sleeps) as client:
         outcomes = await _in_parallel(client, ids)
     assert outcomes == [None] * PARALLEL
     assert len(sandbox_app.state.requests) == 2 * PARALLEL
@@ -141,7 +141,7 @@ async def test_a_persistent_429_burst_gives_every_call_a_rate_limit_result_after
 ) -> None:
     sandbox_app.state.faults.rate_limit_next(1_000, "1")
     ids = list(sandbox_app.state.data.notable.call_ids[:PARALLEL])
-    async with over_asgi(sandbox_app) as client:
+    async with over_asgi(sandbox_app, sleep=sleeps) as client:
         outcomes = await _in_parallel(client, ids)
     assert all(o is not None and "rate limiting" in o for o in outcomes), outcomes
     assert len(sandbox_app.state.requests) == 4 * PARALLEL

@@ -46,7 +46,9 @@ async def test_a_refused_connection_gives_a_reach_error_after_bounded_attempts(
     sleeps: Sleeps,
 ) -> None:
     port = closed_port()
-    async with over_network(f"http://127.0.0.1:{port}", connect_timeout=1.0) as client:
+    async with over_network(
+        f"http://127.0.0.1:{port}", connect_timeout=1.0, sleep=sleeps
+    ) as client:
         with anyio.fail_after(5):
             result = await client.call_tool("get_call", {"call_id": CALL_ID})
     assert f"Could not reach Ultravox at http://127.0.0.1:{port}" in model_facing_error(result)
@@ -55,7 +57,9 @@ async def test_a_refused_connection_gives_a_reach_error_after_bounded_attempts(
 
 async def test_a_silent_peer_is_given_up_within_the_deadline(sleeps: Sleeps) -> None:
     with raw_peer(lambda conn: conn.recv(65536)) as peer:
-        async with over_network(peer.base_url, read_timeout=0.2, request_deadline=0.6) as client:
+        async with over_network(
+            peer.base_url, read_timeout=0.2, request_deadline=0.6, sleep=sleeps
+        ) as client:
             started = anyio.current_time()
             with anyio.fail_after(5):
                 result = await client.call_tool("get_call", {"call_id": CALL_ID})
@@ -73,7 +77,9 @@ async def test_a_byte_trickle_is_cut_off_by_the_overall_deadline(sleeps: Sleeps)
     # overall deadline can stop it.
     sandbox.state.faults.trickle_next(1, chunk_bytes=2_000, interval=0.05)
     with run_loopback(sandbox) as base_url:
-        async with over_network(base_url, request_deadline=0.3, read_timeout=5.0) as client:
+        async with over_network(
+            base_url, request_deadline=0.3, read_timeout=5.0, sleep=sleeps
+        ) as client:
             started = anyio.current_time()
             with anyio.fail_after(5):
                 result = await client.call_tool("get_call", {"call_id": call_id})
@@ -88,7 +94,7 @@ async def test_a_truncated_body_is_retried_and_reported_as_cut_off_if_it_persist
     sandbox = create_app()
     call_id = sandbox.state.data.notable.multi_stage_call_id
     with run_loopback(sandbox) as base_url:
-        async with over_network(base_url) as client:
+        async with over_network(base_url, sleep=sleeps) as client:
             sandbox.state.faults.truncated_next(1)
             with anyio.fail_after(5):
                 recovered = await client.call_tool("get_call", {"call_id": call_id})
@@ -176,7 +182,7 @@ async def test_a_redirect_to_another_origin_is_not_followed_and_the_key_stays_ho
     call_id = sandbox.state.data.notable.multi_stage_call_id
     with run_loopback(elsewhere) as other_url:
         sandbox.state.faults.redirect_next(1, f"{other_url}/api/calls/{call_id}")
-        async with over_asgi(sandbox) as client:
+        async with over_asgi(sandbox, sleep=sleeps) as client:
             with anyio.fail_after(5):
                 result = await client.call_tool("get_call", {"call_id": call_id})
     assert "redirects are never followed" in model_facing_error(result)

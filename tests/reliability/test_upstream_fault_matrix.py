@@ -225,10 +225,14 @@ async def test_upstream_fault_reaches_the_model_as_data_or_our_message(
     settings: dict[str, Any] = dict(row.settings)
     row.arm(sandbox_app.state.faults)
     if way == "asgi":
-        await _check(row, connect(sandbox_app, **settings), sandbox_app, call_id, sleeps)
+        await _check(
+            row, connect(sandbox_app, sleep=sleeps, **settings), sandbox_app, call_id, sleeps
+        )
     else:
         with run_loopback(sandbox_app) as base_url:
-            await _check(row, over_network(base_url, **settings), sandbox_app, call_id, sleeps)
+            await _check(
+                row, over_network(base_url, **settings, sleep=sleeps), sandbox_app, call_id, sleeps
+            )
 
 
 async def _check(row: Row, client: Client, app: Starlette, call_id: str, sleeps: Sleeps) -> None:

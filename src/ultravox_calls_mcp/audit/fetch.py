@@ -40,20 +40,27 @@ class BackoffGate:
     """One pause shared by all workers: a retry delay (429 Retry-After, 5xx backoff)
     seen by any of them holds back every request until it has passed."""
 
-    def __init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float] = anyio.current_time,
+        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+    ) -> None:
+        self._clock = clock
+        self._sleep = sleep
         self._until = 0.0
         self.pauses = 0
 
     def close_for(self, seconds: float) -> None:
-        until = anyio.current_time() + max(0.0, seconds)
+        until = self._clock() + max(0.0, seconds)
         if until > self._until:
             self._until = until
             self.pauses += 1
 
     async def wait(self) -> None:
         # A loop, not an Event: another worker may push the end of the pause further out.
-        while (left := self._until - anyio.current_time()) > 0:  # noqa: ASYNC110
-            await anyio.sleep(left)
+        while (left := self._until - self._clock()) > 0:
+            await self._sleep(left)
 
     async def pause(self, seconds: float) -> None:
         """The audit client's retry pause (``UltravoxClient.with_retry_pause``)."""

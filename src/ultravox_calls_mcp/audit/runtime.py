@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import anyio
 
 from ultravox_calls_mcp.api.client import UltravoxClient
+from ultravox_calls_mcp.api.transport import Sleep
 from ultravox_calls_mcp.audit.cache import CallCache, Scope, default_cache_dir
 from ultravox_calls_mcp.audit.fetch import BackoffGate, CallLoader
 from ultravox_calls_mcp.config import Settings
@@ -46,9 +48,16 @@ def cache_plan(settings: Settings) -> CachePlan:
 
 
 class AuditRuntime:
-    def __init__(self, settings: Settings, client: UltravoxClient) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        client: UltravoxClient,
+        *,
+        clock: Callable[[], float] = anyio.current_time,
+        sleep: Sleep = anyio.sleep,
+    ) -> None:
         self.settings = settings
-        self.gate = BackoffGate()
+        self.gate = BackoffGate(clock=clock, sleep=sleep)
         # Every request of an audit pauses its retries through the shared gate.
         self.client = client.with_retry_pause(self.gate.pause)
         self.plan = cache_plan(settings)

@@ -8,10 +8,12 @@ only talks to Ultravox once a session runs.
 from __future__ import annotations
 
 import inspect
+import random as _random
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
+import anyio
 import httpx2
 from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
@@ -21,6 +23,7 @@ from pydantic import ValidationError
 
 from ultravox_calls_mcp import __version__
 from ultravox_calls_mcp.api.client import UltravoxClient
+from ultravox_calls_mcp.api.transport import Sleep
 from ultravox_calls_mcp.config import Settings
 from ultravox_calls_mcp.mcp import prompts, resources, tools
 from ultravox_calls_mcp.mcp.state import AppState, StateHolder
@@ -133,15 +136,22 @@ def build_server(
     settings: Settings,
     *,
     http_transport: httpx2.AsyncBaseTransport | None = None,
+    sleep: Sleep = anyio.sleep,
+    random: Callable[[], float] = _random.random,
+    clock: Callable[[], float] = anyio.current_time,
 ) -> MCPServer[AppState]:
-    """Build the server. ``http_transport`` swaps the network for e.g. the in-process sandbox."""
+    """Build the server. The seams: ``http_transport`` swaps the network for e.g. the
+    in-process sandbox; ``sleep``, ``random`` and ``clock`` drive the retry back-off, the
+    client's and the audit's shared one (tests record the waits instead of sitting them
+    out)."""
 
     holder = StateHolder()
 
     @asynccontextmanager
     async def lifespan(_: MCPServer[AppState]) -> AsyncIterator[AppState]:
-        async with UltravoxClient(settings, transport=http_transport) as client:
-            state = AppState.of(settings, client)
+        client = UltravoxClient(settings, transport=http_transport, sleep=sleep, random=random)
+        async with client:
+            state = AppState.of(settings, client, clock=clock, sleep=sleep)
             holder.current = state
             try:
                 yield state

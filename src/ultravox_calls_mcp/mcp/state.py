@@ -6,11 +6,14 @@ server imports the tools, not the other way round.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import anyio
 from mcp.server.mcpserver import Context
 
 from ultravox_calls_mcp.api.client import UltravoxClient
+from ultravox_calls_mcp.api.transport import Sleep
 from ultravox_calls_mcp.audit.runtime import AuditRuntime
 from ultravox_calls_mcp.config import Settings
 
@@ -25,8 +28,16 @@ class AppState:
     audit: AuditRuntime
 
     @classmethod
-    def of(cls, settings: Settings, client: UltravoxClient) -> AppState:
-        return cls(settings, client, AuditRuntime(settings, client))
+    def of(
+        cls,
+        settings: Settings,
+        client: UltravoxClient,
+        *,
+        clock: Callable[[], float] = anyio.current_time,
+        sleep: Sleep = anyio.sleep,
+    ) -> AppState:
+        """``clock`` and ``sleep`` drive the audit's shared back-off (tests drive time)."""
+        return cls(settings, client, AuditRuntime(settings, client, clock=clock, sleep=sleep))
 
 
 def app_state(ctx: Context) -> AppState:

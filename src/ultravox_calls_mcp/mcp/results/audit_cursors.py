@@ -42,8 +42,8 @@ class ScanCursors:
         """Where a scan starts: the list's beginning, or the place ``token`` marks.
         Raises ToolError (before any request) for a foreign, forged or rebound cursor."""
         position = cursors.decode(self.kind, token, tool=self.tool, binding=self.binding)
-        return Resume(position.upstream, position.skip, position.extra)
+        return Resume(position.upstream, position.skip, position.before)
 
     def token(self, at: Resume) -> str:
-        position = cursors.Position(upstream=at.upstream, skip=at.skip, extra=at.before)
+        position = cursors.Position(upstream=at.upstream, skip=at.skip, before=at.before)
         return cursors.encode(self.kind, position, self.binding)

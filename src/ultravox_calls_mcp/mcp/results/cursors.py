@@ -20,14 +20,17 @@ from mcp.server.mcpserver.exceptions import ToolError
 
 @dataclass(frozen=True)
 class Position:
-    """Where to resume: the upstream cursor of a page (None: first page) and rows to skip."""
+    """Where to resume. The same three words as the audit's ``Resume``:
+    ``upstream`` the upstream cursor of the page (None: the first page), ``skip`` the rows
+    of that page already shown, ``before`` the rows of the whole list already shown
+    (numbering: "rows 21–40", "continuing from message 21")."""
 
     upstream: str | None = None
     skip: int = 0
-    # Rows already shown before this point (for "rows 21–40" numbering).
-    extra: int = 0
-    # A short tag a tool needs to resume, e.g. the stage the last row belonged to.
-    mark: str | None = None
+    before: int = 0
+    # The transcript's stage of the last row shown: reading on, a stage marker is printed
+    # only when the stage changes, so it must be remembered across results.
+    last_stage: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,8 +62,8 @@ def encode(kind: str, position: Position, binding: Binding | None = None) -> str
         "k": kind,
         "u": position.upstream,
         "s": position.skip,
-        "x": position.extra,
-        "m": position.mark,
+        "x": position.before,
+        "m": position.last_stage,
     }
     if binding is not None:
         payload["b"] = binding.digest
@@ -100,4 +103,6 @@ def decode(kind: str, token: str | None, *, tool: str, binding: Binding | None =
             f"{binding.arguments} of the call that printed it to read on (the other "
             "arguments may change), or omit cursor to start over with these."
         )
-    return Position(upstream=payload["u"], skip=payload["s"], extra=payload["x"], mark=payload["m"])
+    return Position(
+        upstream=payload["u"], skip=payload["s"], before=payload["x"], last_stage=payload["m"]
+    )

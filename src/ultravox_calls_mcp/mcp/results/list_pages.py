@@ -30,7 +30,7 @@ class PageView(Generic[T]):
     @property
     def first_number(self) -> int:
         """1-based number of the first row shown, counted across pages."""
-        return self.position.extra + 1
+        return self.position.before + 1
 
     def range_line(self, noun: str, shown: int) -> str:
         total = self.page.total
@@ -43,16 +43,16 @@ class PageView(Generic[T]):
 
     def next_cursor(self, shown: int) -> str | None:
         """Cursor for the row after the last one shown, or None at the end."""
-        seen_before = self.position.extra + shown
+        seen_before = self.position.before + shown
         if shown < len(self.rows):
             pos = cursors.Position(
                 upstream=self.position.upstream,
                 skip=self.position.skip + shown,
-                extra=seen_before,
+                before=seen_before,
             )
             return cursors.encode(self.kind, pos)
         if self.page.next_cursor:
-            pos = cursors.Position(upstream=self.page.next_cursor, skip=0, extra=seen_before)
+            pos = cursors.Position(upstream=self.page.next_cursor, skip=0, before=seen_before)
             return cursors.encode(self.kind, pos)
         return None
 
@@ -64,7 +64,7 @@ class PageView(Generic[T]):
         total = self.page.total
         left = ""
         if total is not None:
-            left = f"{max(total - self.position.extra - shown, 0):,} more · "
+            left = f"{max(total - self.position.before - shown, 0):,} more · "
         return [f'{left}next cursor: "{token}" — call {how} and cursor="{token}" to read on.']
 
 

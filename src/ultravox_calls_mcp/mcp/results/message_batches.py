@@ -55,14 +55,14 @@ async def read_messages(
     first page is always read (the budget then cuts it if it must).
     """
     located: list[Located] = []
-    upstream, skip, shown = start.upstream, start.skip, start.extra
+    upstream, skip, shown = start.upstream, start.skip, start.before
     total: int | None = None
     estimate = _FRAME
     for _ in range(max_pages):
         page = await fetch(upstream)
         total = page.total if page.total is not None else total
         for offset, message in enumerate(page.results[skip:], start=skip):
-            located.append(Located(message, Position(upstream=upstream, skip=offset, extra=shown)))
+            located.append(Located(message, Position(upstream=upstream, skip=offset, before=shown)))
             shown += 1
             estimate += _line_estimate(message)
         if page.next_cursor is None:
@@ -71,4 +71,4 @@ async def read_messages(
         per_line = (estimate - _FRAME) / max(len(located), 1)
         if estimate + per_line * len(page.results) > budget:
             break
-    return Batch(located, Position(upstream=upstream, skip=0, extra=shown), total)
+    return Batch(located, Position(upstream=upstream, skip=0, before=shown), total)

@@ -104,8 +104,8 @@ async def get_call_transcript(
         f"Transcript of call {call_id}: {len(stages)} stage(s), "
         f"{_count(batch.total)} messages across all stages, in order."
     ]
-    if start.extra:
-        header.append(f"(continuing from message {start.extra + 1:,})")
+    if start.before:
+        header.append(f"(continuing from message {start.before + 1:,})")
     how = f'get_call_transcript(call_id="{call_id}", cursor="{{}}")'
     return _finish(header, entries, batch, budget, kind="transcript", how=how, noun="messages")
 
@@ -119,11 +119,11 @@ class _Entry(NamedTuple):
 
     line: str
     before: cursors.Position
-    mark: str | None
+    stage: str | None  # the stage shown last once this line is (see Position.last_stage)
 
     def resume(self) -> cursors.Position:
         # Built only for the one line a result is cut at, not for every line.
-        return replace(self.before, mark=self.mark)
+        return replace(self.before, last_stage=self.stage)
 
 
 def _entries(
@@ -145,12 +145,12 @@ def _entries(
         [loc.message for loc in kept], max_text_chars=MESSAGE_TEXT_CHARS, more_hint=hint
     )
     entries: list[_Entry] = []
-    current = start.mark
+    current = start.last_stage
     first = True
     for loc, line in zip(kept, lines, strict=True):
         sid = loc.message.call_stage_id
         mark = current  # a cut here resumes in the stage of the lines before it
-        if stages is not None and sid and (sid != current or (first and start.extra)):
+        if stages is not None and sid and (sid != current or (first and start.before)):
             continuing = sid == current
             marker = stage_boundary(
                 numbers.get(sid, 0),
@@ -186,7 +186,7 @@ def _finish(
         token = cursors.encode(kind, resume)
         left = ""
         if batch.total is not None:
-            left = f"{max(batch.total - resume.extra, 0):,} more {noun} · "
+            left = f"{max(batch.total - resume.before, 0):,} more {noun} · "
         return [f'[cut: {left}next cursor: "{token}" — call {how.format(token)} to read on]']
 
     text, _ = compose(
@@ -247,15 +247,15 @@ async def get_stage_messages(
     entries = _entries(
         batch,
         None,  # one stage, named in the header: no boundary lines, no stage request
-        replace(start, mark=call_stage_id),
+        replace(start, last_stage=call_stage_id),
         hint=_more_hint(call_id, call_stage_id),
         roles=wanted,
     )
     header = [f"Messages of stage {call_stage_id} (call {call_id}): {_count(batch.total)} in all."]
     if roles:
         header.append(f"showing roles: {', '.join(roles)} (other messages skipped, not lost)")
-    if start.extra:
-        header.append(f"(continuing from message {start.extra + 1:,})")
+    if start.before:
+        header.append(f"(continuing from message {start.before + 1:,})")
     role_arg = f", roles={list(roles)!r}".replace("'", '"') if roles else ""
     how = (
         f'get_stage_messages(call_id="{call_id}", call_stage_id="{call_stage_id}"'
