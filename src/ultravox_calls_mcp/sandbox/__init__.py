@@ -11,20 +11,24 @@ hide in a fake that shares it.
 
 from .app import SANDBOX_API_KEY, RecordedRequest, RequestLog, create_app
 from .data import SandboxData, generate_dataset
-from .data.model import CallRecord, Notable, StageRecord
+from .data.model import CallRecord, Notable, PlantedCase, StageRecord
 from .faults import Faults
-from .loopback import run_loopback
+from .loopback import run_loopback, run_loopback_with_storage
+from .media import RecordingStore
 
 __all__ = [
     "SANDBOX_API_KEY",
     "CallRecord",
     "Faults",
     "Notable",
+    "PlantedCase",
     "RecordedRequest",
+    "RecordingStore",
     "RequestLog",
     "SandboxData",
     "StageRecord",
     "create_app",
     "generate_dataset",
     "run_loopback",
+    "run_loopback_with_storage",
 ]
