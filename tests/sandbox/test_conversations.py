@@ -66,7 +66,16 @@ def _from_messages(messages: list[dict[str, object]]) -> list[Line]:
 
 def dataset_conversations(data: SandboxData) -> Iterator[Conversation]:
     n = data.notable
-    scripted_elsewhere = {n.stress_call_id, n.secrets_call_id, n.injection_call_id}
+    # Planted calls written out line by line (tests/sandbox/test_planted_*.py check them).
+    planted = (n.slow_after_tool, n.barge_in, n.dead_air, n.talk_over, n.repeated_letters)
+    scripted_elsewhere = {
+        n.stress_call_id,
+        n.secrets_call_id,
+        n.injection_call_id,
+        n.long_tool_description_call_id,
+        n.html_injection.call_id,
+        *(case.call_id for case in planted),
+    }
     for record in data.calls:
         if record.call_id in scripted_elsewhere or not record.stages[0].messages:
             continue

@@ -26,6 +26,15 @@ def _interesting_calls(data: SandboxData) -> dict[str, str]:
         "stress": n.stress_call_id,
         "extreme_prompt": n.extreme_prompt_call_id,
         "unjoined": next(c.call_id for c in data.calls if c.call["endReason"] == "unjoined"),
+        "slow_after_tool": n.slow_after_tool.call_id,
+        "barge_in": n.barge_in.call_id,
+        "dead_air": n.dead_air.call_id,
+        "talk_over": n.talk_over.call_id,
+        "wide_metadata": n.wide_metadata_call_id,
+        "large_metadata": n.large_metadata_call_id,
+        "long_tool_description": n.long_tool_description_call_id,
+        "repeated_letters": n.repeated_letters.call_id,
+        "html_injection": n.html_injection.call_id,
     }
 
 
@@ -67,6 +76,15 @@ async def test_every_call_in_the_call_list_matches_the_schema(client: httpx2.Asy
         "stress",
         "extreme_prompt",
         "unjoined",
+        "slow_after_tool",
+        "barge_in",
+        "dead_air",
+        "talk_over",
+        "wide_metadata",
+        "large_metadata",
+        "long_tool_description",
+        "repeated_letters",
+        "html_injection",
     ],
 )
 async def test_every_call_endpoint_matches_the_schema(

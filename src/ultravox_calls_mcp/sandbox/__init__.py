@@ -11,10 +11,11 @@ hide in a fake that shares it.
 
 from .app import SANDBOX_API_KEY, RecordedRequest, RequestLog, create_app
 from .data import SandboxData, generate_dataset
-from .data.model import CallRecord, Notable, StageRecord
+from .data.model import CallRecord, Notable, PlantedCase, StageRecord
 from .faults import Faults
 from .in_process import SANDBOX_BASE_URL, in_process_sandbox, sandbox_settings
-from .loopback import run_loopback
+from .loopback import run_loopback, run_loopback_with_storage
+from .media import RecordingStore
 
 __all__ = [
     "SANDBOX_API_KEY",
@@ -22,7 +23,9 @@ __all__ = [
     "CallRecord",
     "Faults",
     "Notable",
+    "PlantedCase",
     "RecordedRequest",
+    "RecordingStore",
     "RequestLog",
     "SandboxData",
     "StageRecord",
@@ -30,5 +33,6 @@ __all__ = [
     "generate_dataset",
     "in_process_sandbox",
     "run_loopback",
+    "run_loopback_with_storage",
     "sandbox_settings",
 ]

@@ -24,6 +24,7 @@ from .data import SandboxData, generate_dataset
 from .data.model import CallRecord, StageRecord
 from .faults import FaultMiddleware, Faults
 from .filters import filter_agents, filter_calls, filter_events, is_uuid
+from .media import DEFAULT_STORAGE_BASE_URL, RecordingStore, media_routes
 from .paging import PagingError, paginate
 
 SANDBOX_API_KEY = "sandbox0.FAKEKEYnotREAL0000000000000000ab"
@@ -93,21 +94,35 @@ def create_app(
     faults: Faults | None = None,
     default_page_size: int = 100,
     max_page_size: int = 200,
+    storage_base_url: str = DEFAULT_STORAGE_BASE_URL,
+    recording_redirect: bool = True,
 ) -> Starlette:
-    """Build a fresh sandbox app. ``app.state`` holds ``data``, ``faults`` and ``requests``."""
+    """Build a fresh sandbox app. ``app.state`` holds ``data``, ``faults``, ``requests``
+    and ``recordings`` (the ``RecordingStore``: signed URLs, their tokens, the storage
+    origin). Recordings answer with a 302 to ``storage_base_url`` unless
+    ``recording_redirect`` is False, then with the WAV itself (see ``media.py``)."""
     data = data if data is not None else generate_dataset()
     faults = faults if faults is not None else Faults()
     log = RequestLog()
+    store = RecordingStore(data, storage_base_url)
+
+    def guard(request: Request) -> Response | None:
+        if request.headers.get("host") == store.host:
+            return _error(404, "Not found.")  # the storage host serves no API
+        sent = request.headers.get("x-api-key")
+        if sent is None:
+            return _error(401, "Authentication credentials were not provided.")
+        if not hmac.compare_digest(sent.encode(), api_key.encode()):
+            return _error(401, "Invalid API key.")
+        if request.method != "GET":
+            return _error(405, f'Method "{request.method}" not allowed.')
+        return None
 
     def endpoint(handler: Handler, paged: bool) -> Callable[[Request], Awaitable[Response]]:
         async def run(request: Request) -> Response:
-            sent = request.headers.get("x-api-key")
-            if sent is None:
-                return _error(401, "Authentication credentials were not provided.")
-            if not hmac.compare_digest(sent.encode(), api_key.encode()):
-                return _error(401, "Invalid API key.")
-            if request.method != "GET":
-                return _error(405, f'Method "{request.method}" not allowed.')
+            refused = guard(request)
+            if refused is not None:
+                return refused
             try:
                 body = handler(request, data)
                 if paged:
@@ -124,10 +139,12 @@ def create_app(
         Route(path, endpoint(handler, paged), methods=_ALL_METHODS)
         for path, handler, paged in _ROUTES
     ]
+    routes += media_routes(data, store, guard, redirect=recording_redirect)
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
     app.state.data = data
     app.state.faults = faults
     app.state.requests = log
+    app.state.recordings = store
     app.add_middleware(FaultMiddleware, faults=faults)
     app.add_middleware(_RecordRequests, log=log)
     return app

@@ -8,8 +8,10 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import uvicorn
+from starlette.applications import Starlette
 from starlette.types import ASGIApp
 
 
@@ -67,3 +69,18 @@ def run_loopback(
 
 def _installed(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
+
+
+@contextmanager
+def run_loopback_with_storage(app: Starlette, **options: Any) -> Iterator[tuple[str, str]]:
+    """``with run_loopback_with_storage(app) as (api_url, storage_url):`` serves a sandbox
+    app on two loopback ports: the API, and a second origin its recordings redirect to
+    (``create_app``'s storage host), as the real API redirects to a storage service."""
+    store = app.state.recordings
+    before = store.base_url
+    with run_loopback(app, **options) as api_url, run_loopback(app, **options) as storage_url:
+        store.base_url = storage_url
+        try:
+            yield api_url, storage_url
+        finally:
+            store.base_url = before

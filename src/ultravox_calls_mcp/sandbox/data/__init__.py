@@ -2,7 +2,9 @@
 
 Five weeks of calls for a dental group's voice agents, ending at a fixed anchor date, with
 every end reason, a live call, multi-stage hand-overs, failed tools, planted secrets, a
-prompt-injection attempt, a ~1 MB prompt and a 10,000-message stress call.
+prompt-injection attempt, a ~1 MB prompt and a 10,000-message stress call; messages timed
+as real calls are (``timing.py``); and planted calls for voice timing, fidelity and the
+call viewer (``planted*.py``), each named in ``Notable``.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from .agents import (
 )
 from .calls import CallPlan, build_call
 from .model import ANCHOR, SPAN, CallRecord, Json, Notable, SandboxData, iso
+from .planted import Context, planted_notable, planted_plans, planted_rng
 from .special import (
     Canaries,
     StressMessages,
@@ -159,6 +162,7 @@ def generate_dataset(seed: int = 7) -> SandboxData:
         voices=voices,
         metadata={"customer_tier": "gold", "campaign": "walk-in"},
         billing_status="BILLING_STATUS_PENDING",
+        recording=True,  # its recording is asked for before the call has ended
     )
     ordered = [("stress", stress), *plans, ("live", live)]
     records = [build_call(plan, rng) for _, plan in ordered]
@@ -167,10 +171,15 @@ def generate_dataset(seed: int = 7) -> SandboxData:
     live_record.call["joinUrl"] = (
         f"wss://sandbox.ultravox.invalid/calls/{live_record.call_id}/join?token={join_token}"
     )
-    notable = _notable(ordered, records, agents)
+    # The planted calls draw from a stream of their own, so every call above is the same
+    # with or without them; they slot in by date.
+    context = Context(by_name, specs, prompts, voices)
+    own = planted_rng(seed)
+    planted = {kind: build_call(plan, own) for kind, plan in planted_plans(context, own)}
+    notable = _notable(ordered, records, agents, planted)
+    records = _newest_first([*records, *planted.values()])
     for agent in agents:
         agent["statistics"]["calls"] = sum(r.call["agentId"] == agent["agentId"] for r in records)
-    records.reverse()  # newest first, the API's default order
     return SandboxData(
         seed=seed,
         account=_account(rng, records),
@@ -213,7 +222,10 @@ def _medium(rng: random.Random) -> Json:
 
 
 def _notable(
-    ordered: list[tuple[str, CallPlan]], records: list[CallRecord], agents: list[Json]
+    ordered: list[tuple[str, CallPlan]],
+    records: list[CallRecord],
+    agents: list[Json],
+    planted: dict[str, CallRecord],
 ) -> Notable:
     def first(kind: str) -> CallRecord:
         return next(r for (k, _), r in zip(ordered, records, strict=True) if k == kind)
@@ -236,9 +248,14 @@ def _notable(
         live_call_id=first("live").call_id,
         secrets_call_id=first("secrets").call_id,
         injection_call_id=first("injection").call_id,
+        **planted_notable(planted),
         agent_ids=tuple(a["agentId"] for a in agents),
-        call_ids=tuple(r.call_id for r in reversed(records)),
+        call_ids=tuple(r.call_id for r in _newest_first([*records, *planted.values()])),
     )
+
+
+def _newest_first(records: list[CallRecord]) -> list[CallRecord]:
+    return sorted(records, key=lambda r: r.created, reverse=True)
 
 
 def _account(rng: random.Random, records: list[CallRecord]) -> Json:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from .model import ANCHOR, SPAN, Json, iso
-from .text import system_prompt
+from .text import COVERAGE_TOOL_DESCRIPTION, system_prompt
 
 
 def new_id(rng: random.Random) -> str:
@@ -63,6 +63,14 @@ TOOLS = {
             "POST",
             "https://survey.brightsmile.example/answers",
             (("question", "integer", "BODY"), ("answer", "string", "BODY")),
+        ),
+        # Offered only by a planted call (planted_fidelity.py); no agent template has it.
+        ToolSpec(
+            "checkInsuranceCoverage",
+            COVERAGE_TOOL_DESCRIPTION,
+            "POST",
+            "https://billing.brightsmile.example/coverage",
+            (("patientId", "string", "BODY"), ("treatment", "string", "BODY")),
         ),
         ToolSpec(
             "transferToBilling",

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from .agents import TOOLS, AgentSpec, call_tool, new_id
 from .model import CallRecord, Json, StageRecord, iso, seconds
+from .timing import DEFAULT_PACE, PACES
 from .transcripts import Assembled, ToolUse, Turn, assemble
 
 
@@ -37,6 +38,8 @@ class CallPlan:
     # Builds a single-stage call's messages from its stage id (the stress call, lazily).
     messages: Callable[[str], Sequence[Json]] | None = None
     messages_length: float = 0.0
+    # Planted timing: the wall clock keeps a constant offset, so planted gaps are exact.
+    exact_timing: bool = False
 
 
 _SUMMARIES = {
@@ -118,7 +121,14 @@ def build_call(plan: CallPlan, rng: random.Random) -> CallRecord:
         assembled = Assembled([(plan.messages(stage_ids[0]), 0)], plan.messages_length, [])
     else:
         turns = [[] for _ in plan.turns] if unjoined else plan.turns
-        assembled = assemble(stage_ids, turns, rng, wall_clock=plan.newer_fields)
+        assembled = assemble(
+            stage_ids,
+            turns,
+            rng,
+            wall_clock=plan.newer_fields,
+            paces=[PACES.get(spec.name, DEFAULT_PACE) for spec in plan.stage_specs],
+            steady_wall_clock=plan.exact_timing,
+        )
     joined = None if unjoined else plan.created + timedelta(seconds=1.5 + rng.random() * 4)
     duration = 0.0 if unjoined else assembled.length
     ended: datetime | None = None
@@ -216,6 +226,9 @@ def build_call(plan: CallPlan, rng: random.Random) -> CallRecord:
     )
 
 
+_SPEECH_AFTER_FIRST_TOKEN = 0.6
+
+
 def _is_webrtc(medium: Json | None) -> bool:
     return medium is None or "webRtc" in medium
 
@@ -282,7 +295,7 @@ def _events(
         if use.error:
             add(
                 use.stage,
-                use.at + 0.2,
+                use.result_at,
                 "error",
                 "tool_error",
                 f"Tool {use.name} failed: {use.error}",
@@ -292,20 +305,27 @@ def _events(
         if spec.new_stage and use.stage + 1 < len(stage_ids):
             add(
                 use.stage + 1,
-                use.at + 0.3,
+                use.result_at + 0.05,
                 "info",
                 "stage_changed",
                 f"New call stage started: {spec.new_stage}.",
                 None,
             )
-    if duration > 20 and rng.random() < 0.6:
+    if plan.end_reason != "unjoined":
+        rng.random()  # once decided whether to warn; the timing decides now
+    slowest = assembled.slowest_reply
+    # Speech starts ~0.6 s after the model's first token (speech synthesis), so an agent
+    # line that waited over 2.1 s on the model means it missed its 1.5 s target.
+    if slowest is not None and slowest[2] - _SPEECH_AFTER_FIRST_TOKEN > 1.5:
+        stage, agent_start, waited = slowest
+        first_token = waited - _SPEECH_AFTER_FIRST_TOKEN
         add(
-            0,
-            min(duration, 12.5),
+            stage,
+            agent_start - _SPEECH_AFTER_FIRST_TOKEN,
             "warning",
             "llm_latency_warning",
-            "First-token latency 2.4s exceeded the 1.5s target.",
-            {"latencyMs": 2400},
+            f"First-token latency {first_token:.1f}s exceeded the 1.5s target.",
+            {"latencyMs": round(first_token * 1000)},
         )
     last = len(stage_ids) - 1
     if plan.end_reason in ("system_error", "connection_error"):

@@ -68,8 +68,27 @@ class CallRecord:
 
 
 @dataclass(frozen=True)
+class PlantedCase:
+    """A planted call, the message that shows its case, and the size it was planted at.
+
+    ``seconds`` depends on the case: a response latency (agent start minus the caller's
+    end; negative for a talk-over), a barge-in's overlap, a dead-air gap's length; 0 where
+    the case is not about time.
+    """
+
+    call_id: str
+    stage_id: str
+    message_index: int
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
 class Notable:
-    """Well-known ids for tests and benchmarks, so nobody has to search the data for them."""
+    """Well-known ids for tests and benchmarks, so nobody has to search the data for them.
+
+    The planted cases (``planted_timing.py``, ``planted_fidelity.py``) each sit in a call
+    of their own, so a test of one never depends on another.
+    """
 
     multi_stage_call_id: str
     three_stage_call_id: str
@@ -82,6 +101,21 @@ class Notable:
     live_call_id: str
     secrets_call_id: str
     injection_call_id: str
+    # Voice timing (issue 14). ``slow_after_tool``: the slowest reply, after a
+    # ``slow_tool_name`` result; ``dead_air``: the message the silence follows.
+    slow_after_tool: PlantedCase
+    slow_tool_name: str
+    barge_in: PlantedCase
+    dead_air: PlantedCase
+    talk_over: PlantedCase
+    # Fidelity (issue 13) and the viewer (issue 15).
+    wide_metadata_call_id: str
+    large_metadata_call_id: str
+    large_metadata_key: str
+    long_tool_description_call_id: str
+    long_tool_name: str
+    repeated_letters: PlantedCase
+    html_injection: PlantedCase
     agent_ids: tuple[str, ...]
     call_ids: tuple[str, ...]
 

@@ -139,3 +139,40 @@ def system_prompt(role: str, rng: random.Random, approx_chars: int) -> str:
 def extreme_prompt(rng: random.Random, approx_chars: int = 1_000_000) -> str:
     """A ~1 MB prompt, the kind someone builds by pasting a whole knowledge base in."""
     return system_prompt("knowledge-base", rng, approx_chars)
+
+
+_COVERAGE_RULES = (
+    "Check whether the caller's dental insurance covers a treatment, and how much of the fee "
+    "it pays.",
+    "Call it only after you have confirmed the caller's full name and date of birth with "
+    "lookupPatient, and only when the caller asks about cost, coverage, co-payments or a "
+    "reimbursement.",
+    "Pass the patient id exactly as lookupPatient returned it and the treatment in the "
+    "clinic's own words: cleaning, check-up, filling, x-rays, crown, root canal, whitening or "
+    "orthodontics.",
+    "If the caller names a treatment that is not on this list, ask which of these it is "
+    "closest to; never guess.",
+    "The result says whether the treatment is covered, the share the insurer pays in percent, "
+    "the yearly allowance left, and whether the insurer needs a cost estimate before "
+    "treatment.",
+    "Read out the share and the allowance in plain words and round euro amounts to whole euros.",
+    "Do not read out the policy number, the insurer's internal codes or the member id, even "
+    "if the caller asks; they are in the result for the billing team only.",
+    "When the result says an estimate is required, tell the caller the clinic sends it to the "
+    "insurer after the first consultation and that treatment starts once the insurer has "
+    "answered, usually within ten working days.",
+    "Whitening is never covered; say so kindly and offer the self-pay price list by email "
+    "instead of quoting prices.",
+    "Orthodontics for adults is rarely covered; if the result says it is not, offer a "
+    "consultation anyway.",
+    "If the tool fails or times out, apologise once, say that billing will call back within "
+    "one working day, and do not call the tool again in the same call.",
+    "Never tell the caller that a treatment is covered unless this tool said so during this call.",
+    "Private patients pay the clinic directly and claim the refund themselves; for them, say "
+    "what the insurer usually refunds and that the clinic's invoice lists every line the "
+    "insurer needs.",
+    "Children under 16 are covered through a parent's policy: look up the parent first and "
+    "pass the child's name in the request's note field.",
+)
+COVERAGE_TOOL_DESCRIPTION = " ".join(_COVERAGE_RULES)
+"""2,000 characters: a tool description that is a page of instructions to the model."""

@@ -18,6 +18,7 @@ from .agents import TOOLS, AgentSpec
 from .model import Json, seconds
 from .scripts import Exchange, script_for
 from .text import caller_info
+from .timing import DEFAULT_PACE, CallClock, Pace, gap_before
 
 VOICE = "MESSAGE_MEDIUM_VOICE"
 TEXT = "MESSAGE_MEDIUM_TEXT"
@@ -31,6 +32,13 @@ class Turn:
     result: str | None = None
     error: str | None = None
     medium: str | None = VOICE
+    # Planted timing (planted_timing.py) instead of the drawn one: seconds from the end of
+    # the previous message to this one's start (negative: overlapping it), how long it
+    # lasts (a tool: its call; the result then lasts 0.05 s), and for a tool, seconds
+    # from the call's end to the result's start.
+    after: float | None = None
+    lasts: float | None = None
+    wait: float | None = None
 
 
 @dataclass
@@ -38,9 +46,10 @@ class ToolUse:
     """A tool invocation, remembered so events can mention it."""
 
     stage: int
-    at: float
+    at: float  # the call's start
     name: str
     error: str | None
+    result_at: float = 0.0
 
 
 # Sizes of the lists lines used to be drawn from at random. The draws stay (every later
@@ -153,8 +162,11 @@ def _json(value: object) -> str:
 @dataclass
 class Assembled:
     stages: list[tuple[Sequence[Json], int]]  # (messages, first own index) per stage
-    length: float  # seconds from joined to the last message's end
+    length: float  # seconds from joined to the call's end
     tool_uses: list[ToolUse]
+    # (stage, agent start, seconds the model took) of the agent line that waited longest
+    # after the caller or a tool result, if any: where a latency warning belongs.
+    slowest_reply: tuple[int, float, float] | None = None
 
 
 def assemble(
@@ -163,15 +175,23 @@ def assemble(
     rng: random.Random,
     *,
     wall_clock: bool,
+    paces: Sequence[Pace] = (),
+    steady_wall_clock: bool = False,
     start: float = 0.6,
 ) -> Assembled:
-    """Turn per-stage turns into per-stage message lists with timespans."""
-    clock = start
+    """Turn per-stage turns into per-stage message lists on one call time line.
+
+    Each message draws from ``rng`` exactly what it always did (a wall-clock lag when the
+    call has that clock, then one value that now sets the gap before the next message),
+    so ids and words of later calls never move when timing is modelled differently.
+    """
+    clock = CallClock(stage_ids[0], steady=steady_wall_clock)
     history: list[Json] = []
     stages: list[tuple[Sequence[Json], int]] = []
-    tool_uses: list[ToolUse] = []
+    line = _TimeLine(clock, start)
     invocation = 0
     for stage_index, (stage_id, turns) in enumerate(zip(stage_ids, stage_turns, strict=True)):
+        pace = paces[stage_index] if stage_index < len(paces) else DEFAULT_PACE
         messages: list[Json] = []
         for old in history:
             copy = {k: v for k, v in old.items() if k not in ("timespan", "wallClockTimespan")}
@@ -200,25 +220,81 @@ def assemble(
                 if turn.error:
                     result["errorDetails"] = turn.error
                 pieces = [call, result]
-                tool_uses.append(ToolUse(stage_index, clock, turn.tool, turn.error))
             else:
                 piece: Json = {"role": f"MESSAGE_ROLE_{turn.role}", "text": turn.text}
                 if turn.medium:
                     piece["medium"] = turn.medium
                 pieces = [piece]
-            for piece in pieces:
-                spoken = 0.25 if turn.role == "TOOL" else 0.9 + len(piece["text"]) / 16
+            for number, piece in enumerate(pieces):
+                begin, end = line.place(stage_index, turn, number, piece, pace)
                 piece["callStageMessageIndex"] = len(messages)
                 piece["callStageId"] = stage_id
-                piece["timespan"] = {"start": seconds(clock), "end": seconds(clock + spoken)}
+                piece["timespan"] = {"start": seconds(begin), "end": seconds(end)}
                 if wall_clock:
-                    lag = 0.12 + rng.random() / 5
+                    jitter = rng.random()
                     piece["wallClockTimespan"] = {
-                        "start": seconds(clock + lag),
-                        "end": seconds(clock + spoken + lag),
+                        "start": seconds(round(clock.wall(begin, jitter), 3)),
+                        "end": seconds(round(clock.wall(end, jitter), 3)),
                     }
                 messages.append(piece)
                 history.append(piece)
-                clock += spoken + 0.3 + rng.random() * 1.4
+                line.gap_draw = rng.random()
         stages.append((messages, first_own))
-    return Assembled(stages, clock + 0.8, tool_uses)
+    return Assembled(stages, line.latest_end + clock.hang_up, line.tool_uses, line.slowest)
+
+
+_PLANTED_RESULT_LASTS = 0.05
+
+
+class _TimeLine:
+    """Where the next message goes: after everything so far, by the drawn or planted gap."""
+
+    def __init__(self, clock: CallClock, start: float) -> None:
+        self.clock = clock
+        self.start = start
+        self.latest_end = start
+        self.previous: str | None = None  # role of the last message placed
+        self.gap_draw = 0.5  # the stream's draw that sets the next gap
+        self.slowest: tuple[int, float, float] | None = None
+        self.tool_uses: list[ToolUse] = []
+
+    def place(
+        self, stage: int, turn: Turn, number: int, piece: Json, pace: Pace
+    ) -> tuple[float, float]:
+        role = str(piece["role"]).removeprefix("MESSAGE_ROLE_")
+        planted = turn.wait if number == 1 else turn.after if number == 0 else None
+        if planted is not None:
+            begin = self.latest_end + planted
+        elif self.previous is None:
+            begin = self.start + self.clock.first_word
+        else:
+            failed = "errorDetails" in piece
+            tool = str(piece.get("toolName", ""))
+            gap = gap_before(self.previous, role, pace, self.gap_draw, tool=tool, failed=failed)
+            begin = self.latest_end + gap
+        begin = round(begin, 3)
+        if turn.role == "TOOL" and turn.lasts is not None:
+            lasts = turn.lasts if number == 0 else _PLANTED_RESULT_LASTS
+        elif turn.role == "TOOL":
+            lasts = self.clock.tool_message(role, str(piece["text"]))
+        elif turn.lasts is not None:
+            lasts = turn.lasts
+        else:
+            speed = pace.words_per_second if role == "AGENT" else self.clock.caller_words_per_second
+            lasts = self.clock.speech(str(piece["text"]), speed)
+        end = round(begin + lasts, 3)
+        self._note(stage, role, turn, begin)
+        self.previous = role
+        self.latest_end = max(self.latest_end, end)
+        return begin, end
+
+    def _note(self, stage: int, role: str, turn: Turn, begin: float) -> None:
+        if role == "AGENT" and self.previous in ("USER", "TOOL_RESULT"):
+            waited = round(begin - self.latest_end, 3)
+            if self.slowest is None or waited > self.slowest[2]:
+                self.slowest = (stage, begin, waited)
+        elif role == "TOOL_CALL":
+            assert turn.tool is not None
+            self.tool_uses.append(ToolUse(stage, begin, turn.tool, turn.error, begin))
+        elif role == "TOOL_RESULT":
+            self.tool_uses[-1].result_at = begin
