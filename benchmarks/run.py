@@ -35,6 +35,7 @@ BENCHMARKS: list[tuple[str, str, str]] = [
     ("audit", "benchmarks.audit", "audit"),
     ("http_load", "benchmarks.http_load", "HTTP load"),
     ("redaction", "benchmarks.redaction", "redaction scaling"),
+    ("hostile_regex", "benchmarks.hostile_regex", "hostile regex"),
 ]
 
 

@@ -25,6 +25,7 @@ MODULES = [
     "benchmarks.audit",
     "benchmarks.http_load",
     "benchmarks.redaction",
+    "benchmarks.hostile_regex",
 ]
 EXACT_MISSING = {"benchmarks.p1_list_size", "benchmarks.p2_transcript_size"}
 EXACT_ROWS = {"benchmarks.p4_requests"}

@@ -3,8 +3,11 @@ within budget, redacted."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+import anyio
 import pytest
 from starlette.applications import Starlette
 
@@ -18,6 +21,7 @@ from tests.audit.conftest import (
     next_cursor,
 )
 from tests.mcp.conftest import call_error, call_text
+from ultravox_calls_mcp.sandbox import create_app
 
 pytestmark = pytest.mark.anyio
 
@@ -74,8 +78,8 @@ async def test_roles_case_sensitivity_and_regex_narrow_the_matches(
     ("query", "fix"),
     [
         ("(unclosed", "not a valid regular expression"),
-        ("(a+)+$", "Drop the inner or the outer quantifier"),
-        (r"(\w*\s?)*x", "exponential"),
+        (r"(\w+) \1", "A backreference"),
+        (r"(?<=order )\d+", "Lookbehind"),
         ("x" * 201, "the limit is 200"),
     ],
 )
@@ -153,3 +157,33 @@ async def test_progress_is_reported_to_the_client_up_to_the_total(
     assert [p for p, _, _ in seen] == sorted(p for p, _, _ in seen)
     assert seen[-1][:2] == (total, total)
     assert seen[-1][2] == f"search_transcripts: read {total} of {total} calls"
+
+
+def _with_long_run(planted: Planted) -> tuple[Starlette, tuple[str, int, str]]:
+    """The sandbox data with one call's first own message made 30,000 a's; its place as
+    ``hits`` gives it (stage id, index, role)."""
+    record = next(r for r in planted.data.calls if len(r.stages) == 1)
+    stage = record.stages[0]
+    messages: list[Any] = [dict(m) for m in stage.messages]
+    long_run = messages[stage.first_own]
+    long_run["text"] = "a" * 30_000
+    stages = [replace(stage, messages=messages)]
+    calls = [replace(r, stages=stages) if r is record else r for r in planted.data.calls]
+    role = str(long_run["role"]).removeprefix("MESSAGE_ROLE_")
+    place = (stage.stage_id, int(long_run["callStageMessageIndex"]), role)
+    return create_app(replace(planted.data, calls=calls)), place
+
+
+@pytest.mark.parametrize(("pattern", "matches"), [(r"(a|aa)*b", False), (r"(a+)+$", True)])
+async def test_a_hostile_regex_over_a_30000_char_message_answers_with_its_result(
+    planted: Planted, cache_dir: Path, pattern: str, matches: bool
+) -> None:
+    app, long_run = _with_long_run(planted)
+    async with audit_client(app, cache_dir) as client:
+        with anyio.fail_after(60):  # a bound on a hang, not a speed claim
+            text = await call_text(
+                client, "search_transcripts", query=pattern, regex=True, max_chars=200_000
+            )
+    # It is its call's first message: had it matched, it would be the call's first hit.
+    assert (long_run in hits(text)) is matches
+    assert "matching messages." in text

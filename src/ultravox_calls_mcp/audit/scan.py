@@ -76,7 +76,9 @@ async def scan_calls(
     """``client`` should pause its retries through ``gate`` (``client.with_retry_pause``),
     so that one worker told to slow down holds back all of them. ``on_loaded`` runs on
     each call as soon as it is loaded, so analysis overlaps the other workers' waiting
-    instead of following the whole scan."""
+    instead of following the whole scan. It runs in a worker thread: a regex search (RE2
+    releases the GIL) can take a while over long messages, and the event loop must keep
+    serving other requests meanwhile."""
     slots: list[Scanned | None] = []
     positions: list[Resume] = []
     failure: UltravoxError | None = None
@@ -96,7 +98,10 @@ async def scan_calls(
             # must not hold one back.
             await loader.remember(data)
             if on_loaded is not None:
-                on_loaded(data)
+                # Shielded: a call that was read is analysed and reported even when a
+                # failure elsewhere is stopping the scan (the resume point stays after it).
+                with anyio.CancelScope(shield=True):
+                    await anyio.to_thread.run_sync(on_loaded, data)
             slots[index] = Scanned(call, data, None, at)
         except (NotFoundError, InvalidResponseError) as exc:
             # This call only (deleted since listed, or a body we cannot read): note, go on.

@@ -3,20 +3,22 @@
 Matching runs on the text a transcript shows (cleaned, then redacted): a query can
 neither find a planted key nor tell, by matching or not, what a redacted part held.
 
-Python's ``re`` has no timeout, so a pattern is bounded up front instead: at most
-``MAX_PATTERN_CHARS`` characters, no quantified group that itself holds a quantifier
-(the shape behind catastrophic backtracking, e.g. ``(a+)+``; see ``nests_quantifiers``), and at most
-``SCAN_CHARS`` characters of each message are searched.
+A literal text is found with Python's ``re`` over the escaped text (fast for any input).
+A regex runs on RE2 (``audit.regex``): linear in the text, so no pattern can stall the
+server. Each message is searched up to ``SCAN_CHARS`` characters; the messages longer
+than that are reported with the hits, so a reader can be told what was not searched.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
 from typing import Final
 
 from ultravox_calls_mcp.api.models import Message
+from ultravox_calls_mcp.audit.regex import QueryError as QueryError
+from ultravox_calls_mcp.audit.regex import compile_linear
 from ultravox_calls_mcp.render.fmt import untrusted_line
 from ultravox_calls_mcp.render.text import clip, one_line
 from ultravox_calls_mcp.render.transcript import message_text, role_of
@@ -26,16 +28,12 @@ SCAN_CHARS: Final = 20_000
 SNIPPET_CONTEXT: Final = 60
 _MATCH_CHARS: Final = 120
 
-_BRACES = re.compile(r"\{\d*,?\d*\}")
-
-
-class QueryError(ValueError):
-    """A query we will not run; the message says how to fix it."""
+Finder = Callable[[str], tuple[int, int] | None]
 
 
 @dataclass(frozen=True)
 class Query:
-    pattern: re.Pattern[str]
+    find: Finder  # the first match's span in a text, or None
     source: str
     regex: bool
     case_sensitive: bool
@@ -49,22 +47,13 @@ class Query:
                 f"query is {len(text)} characters; the limit is {MAX_PATTERN_CHARS}. "
                 "Search for a shorter, distinctive part."
             )
-        flags = 0 if case_sensitive else re.IGNORECASE
-        if not regex:
-            return cls(re.compile(re.escape(text), flags), text, regex, case_sensitive)
-        if nests_quantifiers(text):
-            raise QueryError(
-                "this regex repeats a group that itself holds a repetition (like (a+)+), "
-                "which can take exponential time. Drop the inner or the outer quantifier."
-            )
-        try:
-            pattern = re.compile(text, flags)
-        except re.error as exc:
-            raise QueryError(
-                f"query is not a valid regular expression ({exc.msg} at position {exc.pos}). "
-                "Fix the pattern, or pass regex=false to search for the text literally."
-            ) from None
-        return cls(pattern, text, regex, case_sensitive)
+        find: Finder
+        if regex:
+            find = compile_linear(text, case_sensitive=case_sensitive).search
+        else:
+            flags = 0 if case_sensitive else re.IGNORECASE
+            find = _span_finder(re.compile(re.escape(text), flags))
+        return cls(find, text, regex, case_sensitive)
 
     def describe(self) -> str:
         kind = "regex" if self.regex else "text"
@@ -72,38 +61,12 @@ class Query:
         return f"{kind} {untrusted_line(self.source, 80)!r} ({case})"
 
 
-def nests_quantifiers(pattern: str) -> bool:
-    """Whether a repeated group (``*``, ``+``, ``{…}``) holds a quantifier anywhere inside:
-    (x+)+, (\\w*\\s?)*, ((a|b)+)*. Errs towards refusing; the fix is easy to state."""
-    outer: list[bool] = []  # for each open group: had the enclosing level a quantifier?
-    holds = False  # the current level holds a quantifier
-    i, in_class = 0, False
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            outer.append(holds)
-            holds = False
-            if pattern.startswith("?", i + 1):
-                i += 1  # (?:…), (?P<…>…), (?=…): that "?" is syntax, not a quantifier
-        elif char == ")":
-            inner = holds
-            holds = outer.pop() if outer else False
-            after = pattern[i + 1 : i + 2]
-            repeated = after in ("*", "+") or bool(_BRACES.match(pattern, i + 1))
-            if repeated and inner:
-                return True
-            holds = holds or inner
-        elif char in "*+?" or (char == "{" and _BRACES.match(pattern, i)):
-            holds = True
-        i += 1
-    return False
+def _span_finder(pattern: re.Pattern[str]) -> Finder:
+    def find(text: str) -> tuple[int, int] | None:
+        found = pattern.search(text)
+        return None if found is None else found.span()
+
+    return find
 
 
 @dataclass(frozen=True)
@@ -118,9 +81,23 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class LongMessage:
+    """A searched message longer than ``SCAN_CHARS``: only its first ``SCAN_CHARS``
+    characters were searched, whether it matched or not."""
+
+    stage_id: str | None
+    stage_number: int
+    index: int | None
+    role: str
+    chars: int  # its whole length, as message_text counts it
+
+
+@dataclass(frozen=True)
 class CallHits:
     hits: list[Hit]  # the first ones, up to the cap asked for
     total: int  # every matching message of the call
+    # Every searched message (of the roles asked for) cut at SCAN_CHARS, in message order.
+    long_messages: list[LongMessage] = field(default_factory=list)
 
 
 def stage_numbers(messages: Sequence[Message]) -> dict[str, int]:
@@ -143,28 +120,26 @@ def search_messages(
     """``roles``: short lower-case role names (``user``, ``agent``, ``tool_call``, ...)."""
     numbers = stage_numbers(messages)
     hits: list[Hit] = []
+    long_messages: list[LongMessage] = []
     total = 0
     for message in messages:
         role = role_of(message)
         if roles is not None and role.lower() not in roles:
             continue
-        text = message_text(message)[:SCAN_CHARS]
-        found = query.pattern.search(text)
+        whole = message_text(message)
+        sid = message.call_stage_id
+        stage_number = numbers.get(sid, 0) if sid else 0
+        index = message.call_stage_message_index
+        if len(whole) > SCAN_CHARS:
+            long_messages.append(LongMessage(sid, stage_number, index, role, len(whole)))
+        text = whole[:SCAN_CHARS]
+        found = query.find(text)
         if found is None:
             continue
         total += 1
         if len(hits) < max_hits:
-            sid = message.call_stage_id
-            hits.append(
-                Hit(
-                    stage_id=sid,
-                    stage_number=numbers.get(sid, 0) if sid else 0,
-                    index=message.call_stage_message_index,
-                    role=role,
-                    snippet=snippet(text, found.start(), found.end()),
-                )
-            )
-    return CallHits(hits, total)
+            hits.append(Hit(sid, stage_number, index, role, snippet(text, *found)))
+    return CallHits(hits, total, long_messages)
 
 
 def snippet(text: str, start: int, end: int, context: int = SNIPPET_CONTEXT) -> str:

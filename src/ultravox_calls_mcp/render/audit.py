@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from ultravox_calls_mcp.api.filters import CallFilters
 from ultravox_calls_mcp.audit.problems import ProblemGroup, ProblemReport
 from ultravox_calls_mcp.audit.scan import Scanned, ScanResult
-from ultravox_calls_mcp.audit.search import CallHits
+from ultravox_calls_mcp.audit.search import SCAN_CHARS, CallHits
 from ultravox_calls_mcp.audit.summary import GroupStats
 from ultravox_calls_mcp.render.fmt import iso, plain
 
@@ -66,6 +66,26 @@ def hit_lines(hits: CallHits) -> list[str]:
         where = f"stage {hit.stage_number} {hit.stage_id}" if hit.stage_id else "stage ?"
         index = f"[{hit.index}]" if hit.index is not None else "[?]"
         lines.append(f"  {where} {index} {hit.role}: {hit.snippet}")
+    return lines
+
+
+def partly_searched_lines(call_id: str, hits: CallHits) -> list[str]:
+    """One line per message longer than the searched prefix: nothing is cut silently."""
+    lines = []
+    for long in hits.long_messages:
+        where = f"stage {long.stage_number} {long.stage_id}" if long.stage_id else "stage ?"
+        index = f"[{long.index}]" if long.index is not None else "[?]"
+        rest = ""
+        if long.stage_id and long.index is not None:
+            rest = (
+                f' — rest: get_stage_messages(call_id="{call_id}", '
+                f'call_stage_id="{long.stage_id}", message_index={long.index}, '
+                f"text_offset={SCAN_CHARS})"
+            )
+        lines.append(
+            f"  searched only the first {SCAN_CHARS:,} of {long.chars:,} characters: call "
+            f"{call_id} {where} {index} {long.role}{rest}"
+        )
     return lines
 
 

@@ -16,7 +16,7 @@ from pydantic import Field
 
 from ultravox_calls_mcp.audit.fetch import CallData
 from ultravox_calls_mcp.audit.scan import Resume
-from ultravox_calls_mcp.audit.search import CallHits, Query, QueryError, search_messages
+from ultravox_calls_mcp.audit.search import SCAN_CHARS, CallHits, Query, QueryError, search_messages
 from ultravox_calls_mcp.mcp.errors import tool_errors
 from ultravox_calls_mcp.mcp.params import (
     READ_ONLY,
@@ -48,7 +48,12 @@ async def search_transcripts(
         Field(description="Text to find (or a regular expression with regex=true).", min_length=1),
     ],
     regex: Annotated[
-        bool, Field(description="Treat query as a Python regular expression.")
+        bool,
+        Field(
+            description="Treat query as a regular expression in Python syntax, run in linear "
+            "time (RE2): no backreferences or lookaround; \\b sees ASCII word characters "
+            "only; $ is the very end (use (?m) for line ends)."
+        ),
     ] = False,
     case_sensitive: Annotated[bool, Field(description="Match letter case exactly.")] = False,
     roles: Annotated[
@@ -114,22 +119,32 @@ async def search_transcripts(
         on_loaded=match,
     )
     entries: list[tuple[str, Resume]] = []
-    matched = matches = 0
+    matched = matches = partly = 0
     for item in result.items:
         hits = found.get(item.call.call_id)
-        if hits is None or not hits.total:
+        if hits is None or not (hits.total or hits.long_messages):
             continue
-        matched += 1
-        matches += hits.total
-        entries += [
-            (line, item.at) for line in [report.call_heading(item, hits), *report.hit_lines(hits)]
-        ]
+        lines = report.partly_searched_lines(item.call.call_id, hits)
+        partly += len(lines)
+        if hits.total:
+            matched += 1
+            matches += hits.total
+            lines = [report.call_heading(item, hits), *report.hit_lines(hits), *lines]
+        entries += [(line, item.at) for line in lines]
     role_note = ", ".join(roles) if roles else "all roles"
     header = [
         f"search_transcripts: {compiled.describe()} in {role_note}; "
         f"call filters: {report.filters_text(filters)}",
         report.scan_line(result, note),
         f"{matched:,} of {len(result.items):,} calls matched, {matches:,} matching messages.",
+        *(
+            [
+                f"{partly:,} messages are longer than {SCAN_CHARS:,} characters: only their "
+                "first part was searched (each is listed with where to read the rest)."
+            ]
+            if partly
+            else []
+        ),
         *report.failure_lines(result),
     ]
     hint = (
