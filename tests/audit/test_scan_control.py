@@ -51,7 +51,10 @@ async def test_cancelling_a_scan_stops_promptly_and_leaves_only_whole_entries(
     by_id = {r.call_id: r for r in planted.data.calls}
     stored = cache.get_many(CacheScope.of(SANDBOX_URL, SANDBOX_API_KEY), list(by_id), ["messages"])
     cache.close()
-    assert 7 <= len(stored) <= made  # the live call, among the first, is never stored
+    # Calls still queued for the next group commit when the scan was cancelled are not
+    # cached (CallLoader.remember): how many made it depends on timing, only not zero
+    # (the write under way finishes) and never more than were read.
+    assert 1 <= len(stored) <= made
     for call_id, parts in stored.items():
         record = by_id[call_id]
         expected = sum(len(s.messages) - s.first_own for s in record.stages)
