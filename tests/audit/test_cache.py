@@ -159,6 +159,7 @@ def test_many_calls_go_into_one_transaction_and_an_oversized_call_is_skipped(
     cache = CallCache.open(tmp_path, max_bytes=64 * 1024)
     scope = Scope.of("https://api.ultravox.ai", "k")
     commits: list[str] = []
+    assert cache._conn is not None
     cache._conn.set_trace_callback(
         lambda sql: commits.append(sql) if sql.startswith("COMMIT") else None
     )

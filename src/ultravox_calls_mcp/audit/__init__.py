@@ -3,6 +3,7 @@
 Layers, each one direction only::
 
     cache.py     SQLite cache of ended calls' parts, keyed by origin + key fingerprint
+    cache_file.py  its file, shared by several processes: WAL, retries, schema, recovery
     fetch.py     load one call's parts through the cache; the shared backoff gate
     scan.py      walk the call list, load calls with bounded concurrency, resume points
     search.py    pure: query → matches with snippets

@@ -6,18 +6,19 @@ audit need not ask Ultravox again. Rules:
 - Rows are keyed by the API's origin and a fingerprint of the API key (a salted, truncated
   SHA-256: the key itself is never stored), so two accounts never see each other's calls.
 - Only ended calls are written (the caller decides; see ``fetch.is_settled``).
-- Each ``put`` is one transaction: a cancelled scan leaves whole parts or nothing.
-- Payloads are zlib-compressed JSON; their total size is bounded, least recently read
-  rows are evicted first.
-- A file SQLite cannot read is moved aside (``*.corrupt``) and a fresh one created; any
-  later database error turns the operation into a miss, never a crash.
+- Each ``put_many`` is one transaction: a cancelled scan leaves whole parts or nothing.
+  Upserts make writing the same call twice (two processes auditing at once) harmless.
+- Payloads are zlib-compressed JSON, whose checksum tells a damaged row (read as a miss
+  and deleted). Their total size is bounded, least recently read rows evicted first.
+- Several server processes may share the file (see ``cache_file``). Nothing here ever
+  fails an audit: a lock held too long, a full disk or a damaged file turns a read into
+  a miss and a write into nothing cached, with a log line saying so.
 
 Methods are blocking and serialised by a lock; async code runs them in a worker thread.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import os
@@ -30,16 +31,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from ultravox_calls_mcp.audit.cache_file import (
+    file_id,
+    is_broken,
+    open_database,
+    replace_broken,
+    retrying,
+    write_transaction,
+)
+
 logger = logging.getLogger("ultravox_calls_mcp.audit")
 
-SCHEMA_VERSION = 1
 CACHE_FILE = "cache.sqlite3"
-MEMORY = ":memory:"
 # Eviction frees down to this share of the bound, so a full cache does not evict per write.
 _EVICT_TO = 0.8
+# SQLite's bound on parameters per statement, with room for the other parameters.
+_CHUNK = 400
 _SALT = b"ultravox-calls-mcp/cache/v1\0"
 
 T = TypeVar("T")
+RowKey = tuple[str, str]  # (call_id, part) within one scope
 
 
 @dataclass(frozen=True)
@@ -69,108 +80,74 @@ class CallCache:
         self.path = path
         self.max_bytes = max_bytes
         self._lock = threading.Lock()
-        self._conn = self._connect()
-        self._total = self._sum_sizes()
+        # None once closed, or once the file proved unusable: every call is then a miss.
+        self._conn: sqlite3.Connection | None
+        self._conn, self._file = open_database(path)
 
     @classmethod
     def open(cls, directory: Path | None, *, max_bytes: int) -> CallCache:
-        """``directory`` None: an in-memory cache that lives as long as this object."""
+        """``directory`` None: an in-memory cache that lives as long as this object.
+        Raises ``OSError`` or ``sqlite3.Error`` when no usable file can be had."""
         if directory is None:
             return cls(None, max_bytes=max_bytes)
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         return cls(directory / CACHE_FILE, max_bytes=max_bytes)
 
-    # -- connection ----------------------------------------------------------------------
-
-    def _connect(self) -> sqlite3.Connection:
-        try:
-            return self._connect_once()
-        except sqlite3.DatabaseError as exc:
-            if not _is_corruption(exc):
-                raise
-            logger.warning("cache %s unreadable (%s); starting a fresh one", self.path, exc)
-            self._move_aside()
-            return self._connect_once()
-
-    def _connect_once(self) -> sqlite3.Connection:
-        target = str(self.path) if self.path is not None else MEMORY
-        conn = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
-        try:
-            if self.path is not None:
-                # Transcripts are personal data: readable by this user only.
-                os.chmod(self.path, 0o600)
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA busy_timeout=5000")
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version != SCHEMA_VERSION:
-                self._create_schema(conn)
-        except BaseException:
-            conn.close()
-            raise
-        return conn
-
-    @staticmethod
-    def _create_schema(conn: sqlite3.Connection) -> None:
-        # A cache: an older or newer layout is dropped, not migrated.
-        conn.execute("PRAGMA auto_vacuum=INCREMENTAL")
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute("DROP TABLE IF EXISTS parts")
-        conn.execute(
-            """CREATE TABLE parts (
-                origin TEXT NOT NULL,
-                key_fp TEXT NOT NULL,
-                call_id TEXT NOT NULL,
-                part TEXT NOT NULL,
-                payload BLOB NOT NULL,
-                size INTEGER NOT NULL,
-                stored REAL NOT NULL,
-                last_access REAL NOT NULL,
-                PRIMARY KEY (origin, key_fp, call_id, part)
-            ) WITHOUT ROWID"""
-        )
-        conn.execute("CREATE INDEX parts_lru ON parts (last_access)")
-        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-        conn.execute("COMMIT")
-
-    def _move_aside(self) -> None:
-        if self.path is None:
-            return
-        stamp = time.strftime("%Y%m%dT%H%M%S")
-        for suffix in ("", "-wal", "-shm"):
-            source = Path(f"{self.path}{suffix}")
-            if source.exists():
-                source.replace(Path(f"{self.path}.corrupt-{stamp}{suffix}"))
-
-    def _sum_sizes(self) -> int:
-        return self._guard(
-            lambda: int(
-                self._conn.execute("SELECT COALESCE(SUM(size), 0) FROM parts").fetchone()[0]
-            ),
-            0,
-        )
-
-    def _guard(self, operation: Callable[[], T], fallback: T) -> T:
-        """Run under the lock; a database error recreates a corrupt file and yields
-        ``fallback`` (a cache miss, a skipped write) instead of failing the audit."""
-        with self._lock:
-            try:
-                return operation()
-            except sqlite3.DatabaseError as exc:
-                logger.warning("cache error (%s); treating as a miss", exc)
-                with contextlib.suppress(sqlite3.Error):
-                    if self._conn.in_transaction:
-                        self._conn.rollback()
-                if _is_corruption(exc):
-                    self._conn.close()
-                    self._move_aside()
-                    self._conn = self._connect_once()
-                    self._total = 0
-                return fallback
-
     def close(self) -> None:
         with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    # -- the connection, kept on the file the path names ---------------------------------
+
+    def _current(self) -> sqlite3.Connection | None:
+        conn = self._conn
+        if conn is None or self.path is None or file_id(self.path) == self._file:
+            return conn
+        # Another process moved a damaged file aside (or the directory was emptied):
+        # follow the path, or our writes would land in a file nobody reads.
+        logger.info("cache file %s was replaced; reopening it", self.path)
+        conn.close()
+        self._conn = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self._conn, self._file = open_database(self.path)
+        except (OSError, sqlite3.Error) as exc:
+            logger.warning(
+                "cache file %s cannot be reopened (%s); auditing without it", self.path, exc
+            )
+        return self._conn
+
+    def _recover(self) -> None:
+        if self._conn is not None:
             self._conn.close()
+        self._conn = None
+        if self.path is None:
+            return
+        try:
+            self._conn, self._file = replace_broken(self.path, self._file)
+        except (OSError, sqlite3.Error) as exc:
+            logger.warning(
+                "cache file %s is damaged and cannot be replaced (%s); auditing without it",
+                self.path,
+                exc,
+            )
+
+    def _guard(self, what: str, operation: Callable[[sqlite3.Connection], T], fallback: T) -> T:
+        """Run under the lock, retried while the file is locked; any database error
+        yields ``fallback`` (a miss, a skipped write) and a log line, never a failure."""
+        with self._lock:
+            conn = self._current()
+            if conn is None:
+                return fallback
+            try:
+                return retrying(lambda: operation(conn))
+            except sqlite3.DatabaseError as exc:
+                logger.warning("cache %s failed (%s); %s", what, exc, _CONSEQUENCE[what])
+                if is_broken(exc):
+                    self._recover()
+                return fallback
 
     # -- reads and writes ----------------------------------------------------------------
 
@@ -182,29 +159,50 @@ class CallCache:
         if not ids or not wanted:
             return {}
 
-        def read() -> dict[str, dict[str, bytes]]:
+        def read(conn: sqlite3.Connection) -> tuple[dict[str, dict[str, bytes]], list[RowKey]]:
+            # No transaction around the reads: each statement sees a consistent snapshot,
+            # and a read transaction would fail (not wait) on turning into a write.
             found: dict[str, dict[str, bytes]] = {}
-            marks = ",".join("?" * len(wanted))
-            now = time.time()
-            self._conn.execute("BEGIN")
-            for start in range(0, len(ids), 400):  # SQLite's bound on parameters
-                chunk = ids[start : start + 400]
-                rows = self._conn.execute(
+            damaged: list[RowKey] = []
+            for chunk in _chunks(ids):
+                rows = conn.execute(
                     f"SELECT call_id, part, payload FROM parts WHERE origin=? AND key_fp=? "  # noqa: S608 - only '?' marks are formatted in
-                    f"AND part IN ({marks}) AND call_id IN ({','.join('?' * len(chunk))})",
+                    f"AND part IN ({_marks(wanted)}) AND call_id IN ({_marks(chunk)})",
                     (scope.origin, scope.key_fp, *wanted, *chunk),
                 ).fetchall()
                 for call_id, part, payload in rows:
-                    found.setdefault(call_id, {})[part] = zlib.decompress(payload)
-                self._conn.execute(
-                    f"UPDATE parts SET last_access=? WHERE origin=? AND key_fp=? "  # noqa: S608 - as above
-                    f"AND part IN ({marks}) AND call_id IN ({','.join('?' * len(chunk))})",
-                    (now, scope.origin, scope.key_fp, *wanted, *chunk),
-                )
-            self._conn.execute("COMMIT")
-            return found
+                    try:
+                        found.setdefault(call_id, {})[part] = zlib.decompress(payload)
+                    except zlib.error:
+                        damaged.append((call_id, part))
+            return found, damaged
 
-        return self._guard(read, {})
+        nothing: tuple[dict[str, dict[str, bytes]], list[RowKey]] = ({}, [])
+        found, damaged = self._guard("read", read, nothing)
+        if damaged:
+            logger.warning(
+                "cache: %d damaged entries (first: call %s, %s); reading them from Ultravox",
+                len(damaged),
+                *damaged[0],
+            )
+        if found or damaged:
+            used = [(call_id, part) for call_id, got in found.items() for part in got]
+            self._guard("touch", lambda conn: self._touch(conn, scope, used, damaged), None)
+        return found
+
+    @staticmethod
+    def _touch(
+        conn: sqlite3.Connection, scope: Scope, used: list[RowKey], damaged: list[RowKey]
+    ) -> None:
+        now = time.time()
+        with write_transaction(conn):
+            conn.executemany(
+                "UPDATE parts SET last_access=? WHERE origin=? AND key_fp=? AND call_id=? "
+                "AND part=?",
+                [(now, scope.origin, scope.key_fp, *key) for key in used],
+            )
+            for key in damaged:
+                _delete(conn, (scope.origin, scope.key_fp, *key))
 
     def put(self, scope: Scope, call_id: str, parts: Mapping[str, bytes]) -> bool:
         """Store some parts of one call in one transaction; False when nothing was stored."""
@@ -221,66 +219,88 @@ class CallCache:
         if not packed:
             return 0
 
-        def write() -> int:
+        def write(conn: sqlite3.Connection) -> int:
             now = time.time()
-            self._conn.execute("BEGIN IMMEDIATE")
-            for call_id, blobs in packed.items():
-                for part, blob in blobs.items():
-                    old = self._conn.execute(
-                        "SELECT size FROM parts WHERE origin=? AND key_fp=? AND call_id=? "
-                        "AND part=?",
-                        (scope.origin, scope.key_fp, call_id, part),
-                    ).fetchone()
-                    self._conn.execute(
-                        "INSERT OR REPLACE INTO parts VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        (scope.origin, scope.key_fp, call_id, part, blob, len(blob), now, now),
-                    )
-                    self._total += len(blob) - (old[0] if old else 0)
-            self._conn.execute("COMMIT")
-            if self._total > self.max_bytes:
-                self._evict()
+            with write_transaction(conn):
+                grown = 0
+                for call_id, blobs in packed.items():
+                    for part, blob in blobs.items():
+                        key = (scope.origin, scope.key_fp, call_id, part)
+                        old = conn.execute(
+                            "SELECT size FROM parts WHERE origin=? AND key_fp=? AND call_id=? "
+                            "AND part=?",
+                            key,
+                        ).fetchone()
+                        conn.execute(
+                            "INSERT INTO parts (origin, key_fp, call_id, part, size, stored, "
+                            "last_access, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                            "ON CONFLICT (origin, key_fp, call_id, part) DO UPDATE SET "
+                            "size=excluded.size, stored=excluded.stored, "
+                            "last_access=excluded.last_access, payload=excluded.payload",
+                            (*key, len(blob), now, now, blob),
+                        )
+                        grown += len(blob) - (old[0] if old else 0)
+                total = _add_to_total(conn, grown)
+                if total > self.max_bytes:
+                    self._evict(conn, total)
             return len(packed)
 
-        return self._guard(write, 0)
+        return self._guard("write", write, 0)
 
-    def _evict(self) -> None:
-        # Another process may share the file: count again before deciding what to drop.
-        self._total = int(
-            self._conn.execute("SELECT COALESCE(SUM(size), 0) FROM parts").fetchone()[0]
-        )
-        excess = self._total - int(self.max_bytes * _EVICT_TO)
-        if excess <= 0:
-            return
-        self._conn.execute("BEGIN IMMEDIATE")
+    def _evict(self, conn: sqlite3.Connection, total: int) -> None:
+        """Inside the writer's transaction: drop the least recently read rows."""
+        excess = total - int(self.max_bytes * _EVICT_TO)
         freed = 0
         doomed: list[tuple[str, str, str, str]] = []
-        for origin, key_fp, call_id, part, size in self._conn.execute(
+        rows = conn.execute(
             "SELECT origin, key_fp, call_id, part, size FROM parts ORDER BY last_access"
-        ):
+        )
+        for origin, key_fp, call_id, part, size in rows:
             doomed.append((origin, key_fp, call_id, part))
             freed += size
             if freed >= excess:
                 break
-        self._conn.executemany(
-            "DELETE FROM parts WHERE origin=? AND key_fp=? AND call_id=? AND part=?", doomed
-        )
-        self._conn.execute("COMMIT")
-        self._total -= freed
-        self._conn.execute("PRAGMA incremental_vacuum")
+        rows.close()
+        for key in doomed:
+            _delete(conn, key)
+        conn.execute("PRAGMA incremental_vacuum").fetchall()
 
     def stats(self) -> tuple[int, int]:
         """(rows, payload bytes) over every account in the file."""
 
-        def count() -> tuple[int, int]:
-            rows, size = self._conn.execute(
+        def count(conn: sqlite3.Connection) -> tuple[int, int]:
+            rows, size = conn.execute(
                 "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM parts"
             ).fetchone()
             return int(rows), int(size)
 
-        return self._guard(count, (0, 0))
+        return self._guard("read", count, (0, 0))
 
 
-def _is_corruption(exc: sqlite3.DatabaseError) -> bool:
-    # Busy/locked databases and full disks are transient; only these mean a broken file.
-    text = str(exc).lower()
-    return "malformed" in text or "not a database" in text or "corrupt" in text
+_CONSEQUENCE = {
+    "read": "reading those calls from Ultravox instead",
+    "touch": "their last use is not recorded",
+    "write": "those calls are not cached",
+}
+
+
+def _chunks(ids: list[str]) -> Iterable[list[str]]:
+    return (ids[start : start + _CHUNK] for start in range(0, len(ids), _CHUNK))
+
+
+def _marks(values: list[str]) -> str:
+    return ",".join("?" * len(values))
+
+
+def _add_to_total(conn: sqlite3.Connection, delta: int) -> int:
+    conn.execute("UPDATE meta SET total = total + ? WHERE id = 0", (delta,))
+    return int(conn.execute("SELECT total FROM meta WHERE id = 0").fetchone()[0])
+
+
+def _delete(conn: sqlite3.Connection, key: tuple[str, str, str, str]) -> None:
+    # Not DELETE … RETURNING: that needs SQLite 3.35, newer than some systems' Python has.
+    where = "WHERE origin=? AND key_fp=? AND call_id=? AND part=?"
+    size = conn.execute(f"SELECT size FROM parts {where}", key).fetchone()  # noqa: S608 - constant text
+    if size is not None:
+        conn.execute(f"DELETE FROM parts {where}", key)  # noqa: S608 - constant text
+        _add_to_total(conn, -int(size[0]))
