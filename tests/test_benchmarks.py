@@ -25,6 +25,7 @@ MODULES = [
     "benchmarks.audit",
     "benchmarks.http_load",
     "benchmarks.redaction",
+    "benchmarks.metrics_scaling",
 ]
 
 
