@@ -36,6 +36,7 @@ BENCHMARKS: list[tuple[str, str, str]] = [
     ("http_load", "benchmarks.http_load", "HTTP load"),
     ("redaction", "benchmarks.redaction", "redaction scaling"),
     ("hostile_regex", "benchmarks.hostile_regex", "hostile regex"),
+    ("metrics", "benchmarks.metrics_scaling", "metrics scaling"),
 ]
 
 

@@ -26,6 +26,7 @@ MODULES = [
     "benchmarks.http_load",
     "benchmarks.redaction",
     "benchmarks.hostile_regex",
+    "benchmarks.metrics_scaling",
 ]
 EXACT_MISSING = {"benchmarks.p1_list_size", "benchmarks.p2_transcript_size"}
 EXACT_ROWS = {"benchmarks.p4_requests"}

@@ -1,0 +1,104 @@
+"""All the timing metrics of one call, from its time line, in one linear pass per job."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ultravox_calls_mcp.metrics.silence import Silence, TalkShare, scan_silence
+from ultravox_calls_mcp.metrics.stats import percentile
+from ultravox_calls_mcp.metrics.thresholds import Thresholds
+from ultravox_calls_mcp.metrics.timeline import StageSpan, Timeline
+from ultravox_calls_mcp.metrics.tools import ToolLatency, ToolUse, pair_tools, tool_latency
+from ultravox_calls_mcp.metrics.turns import BargeIn, Turn, scan_turns
+
+__all__ = ["CallMetrics", "LatencySummary", "compute_metrics"]
+
+
+@dataclass(frozen=True, slots=True)
+class LatencySummary:
+    """Response latency over measured turns (nearest-rank percentiles); ``slow``: turns
+    over the slow-response threshold."""
+
+    count: int
+    p50: float | None
+    p90: float | None
+    max: float | None
+    slow: int
+
+
+@dataclass(frozen=True, slots=True)
+class CallMetrics:
+    thresholds: Thresholds
+    clock: str  # "wall clock", "input-audio clock", "mixed (…)" or "none"
+    timed_messages: int
+    untimed_messages: int
+    open_ends: int  # timed messages with a start but no end
+    span: tuple[float, float] | None
+    stages: tuple[StageSpan, ...]
+    time_to_first_word: float | None
+    latency: LatencySummary
+    turns: tuple[Turn, ...]  # in time-line order
+    unmeasured_turns: int  # answering a user message without an end
+    barge_ins: tuple[BargeIn, ...]
+    talk_overs: tuple[Turn, ...]  # turns with negative latency
+    dead_air: tuple[Silence, ...]
+    tool_waits: tuple[Silence, ...]
+    talk_share: TalkShare | None
+    tool_latency: tuple[ToolLatency, ...]
+    tool_uses: tuple[ToolUse, ...]
+
+    @property
+    def slow_turns(self) -> list[Turn]:
+        """Turns over the slow threshold, slowest first (earlier first on a tie)."""
+        limit = self.thresholds.slow_response_seconds
+        return sorted(
+            (t for t in self.turns if t.latency > limit), key=lambda t: (-t.latency, t.agent_start)
+        )
+
+    @property
+    def slowest_turn(self) -> Turn | None:
+        return max(self.turns, key=lambda t: t.latency, default=None)
+
+    @property
+    def longest_dead_air(self) -> Silence | None:
+        return max(self.dead_air, key=lambda s: s.seconds, default=None)
+
+    @property
+    def longest_tool_wait(self) -> Silence | None:
+        return max(self.tool_waits, key=lambda s: s.seconds, default=None)
+
+
+def compute_metrics(timeline: Timeline, thresholds: Thresholds | None = None) -> CallMetrics:
+    limits = thresholds or Thresholds()
+    uses = pair_tools(timeline)
+    by_invocation = {u.invocation_id: u for u in uses if u.invocation_id}
+    scan = scan_turns(timeline, by_invocation)
+    latencies = sorted(t.latency for t in scan.turns)
+    silence = scan_silence(timeline, uses, limits.dead_air_seconds)
+    first_word = next((m.start for m in timeline.timed if m.role == "agent"), None)
+    return CallMetrics(
+        thresholds=limits,
+        clock=timeline.clock,
+        timed_messages=len(timeline.timed),
+        untimed_messages=len(timeline.untimed),
+        open_ends=timeline.open_ends,
+        span=timeline.span,
+        stages=timeline.stages,
+        time_to_first_word=first_word,
+        latency=LatencySummary(
+            count=len(latencies),
+            p50=percentile(latencies, 50),
+            p90=percentile(latencies, 90),
+            max=latencies[-1] if latencies else None,
+            slow=sum(1 for x in latencies if x > limits.slow_response_seconds),
+        ),
+        turns=scan.turns,
+        unmeasured_turns=scan.unmeasured,
+        barge_ins=scan.barge_ins,
+        talk_overs=tuple(t for t in scan.turns if t.latency < 0),
+        dead_air=silence.dead_air,
+        tool_waits=silence.tool_waits,
+        talk_share=silence.talk_share,
+        tool_latency=tuple(tool_latency(uses)),
+        tool_uses=tuple(uses),
+    )

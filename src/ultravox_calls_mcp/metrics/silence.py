@@ -1,0 +1,88 @@
+"""Who was speaking when: talk share, dead air and silent waits on tools.
+
+Speech is the union of agent and user messages (an open-ended message is a point: it
+breaks a silence but covers no time). A *silence* is a stretch of the timed span that no
+speech covers. The part of a silence during a pending tool call (the call's start to its
+result's end) is a *tool wait*; the rest is *dead air*. Either is reported when it lasts
+at least ``dead_air_seconds``.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ultravox_calls_mcp.metrics.intervals import Piece, complement, intersect, merge, total
+from ultravox_calls_mcp.metrics.timeline import TimedMessage, Timeline
+from ultravox_calls_mcp.metrics.tools import ToolUse
+
+__all__ = ["Silence", "SilenceScan", "TalkShare", "scan_silence"]
+
+
+@dataclass(frozen=True, slots=True)
+class Silence:
+    """``start``–``end`` with nobody speaking. ``stage``/``after_index``: the last message
+    that started at or before ``start``. ``tool``: for a tool wait, the tool waited on."""
+
+    stage: int
+    after_index: int
+    start: float
+    end: float
+    tool: str | None = None
+
+    @property
+    def seconds(self) -> float:
+        return self.end - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class TalkShare:
+    """Seconds of the timed span. Agent and user overlap is counted for each speaker, so
+    agent + user + silence can exceed the span; speech (union) + silence equals it."""
+
+    span_seconds: float
+    agent_seconds: float
+    user_seconds: float
+    silence_seconds: float
+
+    def percent(self, seconds: float) -> float | None:
+        return None if self.span_seconds <= 0 else 100 * seconds / self.span_seconds
+
+
+@dataclass(frozen=True, slots=True)
+class SilenceScan:
+    talk_share: TalkShare | None  # None: nothing timed
+    dead_air: tuple[Silence, ...]  # in time-line order
+    tool_waits: tuple[Silence, ...]
+
+
+def _speech(messages: Sequence[TimedMessage], role: str) -> list[Piece[None]]:
+    return merge(Piece(m.start, m.until, None) for m in messages if m.role == role)
+
+
+def scan_silence(timeline: Timeline, uses: Sequence[ToolUse], min_seconds: float) -> SilenceScan:
+    span = timeline.span
+    if span is None:
+        return SilenceScan(None, (), ())
+    timed = timeline.timed
+    start, end = span
+    agent, user = _speech(timed, "agent"), _speech(timed, "user")
+    silences = complement(merge([*agent, *user]), start, end)
+    waits = merge(
+        Piece(wait[0], wait[1], use.name or "?") for use in uses if (wait := use.wait) is not None
+    )
+    starts = [m.start for m in timed]
+
+    def located(piece: Piece[str | None]) -> Silence:
+        last = timed[max(0, bisect.bisect_right(starts, piece.start) - 1)]
+        return Silence(last.stage, last.index, piece.start, piece.end, piece.label)
+
+    tool_waits = intersect(silences, waits)
+    dead_air = intersect(silences, complement(waits, start, end))
+    share = TalkShare(end - start, total(agent), total(user), total(silences))
+    return SilenceScan(
+        share,
+        tuple(located(p) for p in dead_air if p.end - p.start >= min_seconds),
+        tuple(located(p) for p in tool_waits if p.end - p.start >= min_seconds),
+    )

@@ -1,0 +1,162 @@
+"""Stages' messages → one call time line: which clock each message uses, sorted once.
+
+Offsets are relative to the call (not the stage), so every stage's messages fall on the
+same line. A message uses its wall-clock timespan when that has a start and an end, else
+its input-audio ``timespan``; a start without an end is kept (an *open end*: a point in
+time, never a length). A message with no usable start on either clock is *untimed* —
+in practice a stage's initial or carried-over messages — and only counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from ultravox_calls_mcp.api.models import InCallTimespan, Message
+from ultravox_calls_mcp.render.fmt import parse_seconds
+from ultravox_calls_mcp.render.transcript import role_of
+
+__all__ = [
+    "Clock",
+    "PlacedMessage",
+    "Role",
+    "StageSpan",
+    "TimedMessage",
+    "Timeline",
+    "timeline_from_stages",
+]
+
+Role = Literal["agent", "user", "toolCall", "toolResult", "other"]
+Clock = Literal["wall", "audio"]
+
+# role_of strips the documented prefix; upper-casing first also takes "user" or
+# "message_role_agent" from a looser producer.
+_ROLES: dict[str, Role] = {
+    "USER": "user",
+    "AGENT": "agent",
+    "TOOL_CALL": "toolCall",
+    "TOOL_RESULT": "toolResult",
+}
+_WIRE_ROLES: dict[str, Role] = {f"MESSAGE_ROLE_{k}": v for k, v in _ROLES.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedMessage:
+    """A message and where it sits: ``stage`` counts from 1; ``index`` is its
+    callStageMessageIndex (its position in the stage when the API left that out)."""
+
+    stage: int
+    index: int
+    role: Role
+    message: Message
+
+
+@dataclass(frozen=True, slots=True)
+class TimedMessage(PlacedMessage):
+    """``start``/``end`` are seconds from the call's start; ``end`` None: an open end."""
+
+    start: float
+    end: float | None
+    clock: Clock
+
+    @property
+    def until(self) -> float:
+        """Where the message stops on the time line (its start, for an open end)."""
+        return self.start if self.end is None else self.end
+
+
+@dataclass(frozen=True, slots=True)
+class StageSpan:
+    number: int
+    stage_id: str
+    start: float | None  # None: the stage has no timed message
+    end: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    timed: tuple[TimedMessage, ...]  # by start; equal starts keep stage and message order
+    untimed: tuple[PlacedMessage, ...]
+    stages: tuple[StageSpan, ...]
+
+    @property
+    def wall_clock_count(self) -> int:
+        return sum(1 for m in self.timed if m.clock == "wall")
+
+    @property
+    def clock(self) -> str:
+        """``wall clock``, ``input-audio clock``, ``mixed (N wall clock, M input-audio)``
+        or ``none`` when nothing is timed."""
+        wall = self.wall_clock_count
+        audio = len(self.timed) - wall
+        if wall and audio:
+            return f"mixed ({wall} wall clock, {audio} input-audio)"
+        if wall:
+            return "wall clock"
+        return "input-audio clock" if audio else "none"
+
+    @property
+    def open_ends(self) -> int:
+        return sum(1 for m in self.timed if m.end is None)
+
+    @property
+    def span(self) -> tuple[float, float] | None:
+        """First timed start to the last point any timed message reaches."""
+        if not self.timed:
+            return None
+        return self.timed[0].start, max(m.until for m in self.timed)
+
+
+def _role(message: Message) -> Role:
+    known = _WIRE_ROLES.get(message.role or "")
+    if known is not None:
+        return known
+    return _ROLES.get(role_of(message).upper().removeprefix("MESSAGE_ROLE_"), "other")
+
+
+def _read(span: InCallTimespan | None) -> tuple[float | None, float | None]:
+    if span is None:
+        return None, None
+    return parse_seconds(span.start), parse_seconds(span.end)
+
+
+def _timing(message: Message) -> tuple[float, float | None, Clock] | None:
+    wall_start, wall_end = _read(message.wall_clock_timespan)
+    if wall_start is not None and wall_end is not None:
+        return wall_start, max(wall_start, wall_end), "wall"
+    audio_start, audio_end = _read(message.timespan)
+    if audio_start is not None:
+        return audio_start, None if audio_end is None else max(audio_start, audio_end), "audio"
+    if wall_start is not None:
+        return wall_start, None, "wall"
+    return None
+
+
+def timeline_from_stages(stages: Sequence[tuple[str, Sequence[Message]]]) -> Timeline:
+    """``stages``: (call_stage_id, that stage's messages in order), in call order.
+
+    An end before its start (a producer's glitch) is read as an end at the start.
+    """
+    timed: list[TimedMessage] = []
+    untimed: list[PlacedMessage] = []
+    spans: list[StageSpan] = []
+    for number, (stage_id, messages) in enumerate(stages, start=1):
+        first: float | None = None
+        last: float | None = None
+        for position, message in enumerate(messages):
+            index = message.call_stage_message_index
+            index = position if index is None else index
+            role = _role(message)
+            timing = _timing(message)
+            if timing is None:
+                untimed.append(PlacedMessage(number, index, role, message))
+                continue
+            entry = TimedMessage(number, index, role, message, *timing)
+            timed.append(entry)
+            first = entry.start if first is None else min(first, entry.start)
+            last = entry.until if last is None else max(last, entry.until)
+        spans.append(StageSpan(number, stage_id, first, last))
+    # Stable: at an equal start the earlier stage, then the earlier message, comes first.
+    timed.sort(key=lambda m: m.start)
+    return Timeline(tuple(timed), tuple(untimed), tuple(spans))

@@ -1,0 +1,119 @@
+"""Turns on the time line: response latency, barge-ins and talk-overs.
+
+One pass in time-line order. A *turn* is the first agent message after a user message:
+further agent messages before the caller speaks again continue the same turn. Its
+latency is the agent's start minus the end of the last user message before it; a
+negative latency is a *talk-over*. A *barge-in* is a user message that starts while the
+latest agent message to start before it is still playing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ultravox_calls_mcp.metrics.timeline import TimedMessage, Timeline
+from ultravox_calls_mcp.metrics.tools import ToolUse
+
+__all__ = ["BargeIn", "ToolRef", "Turn", "TurnScan", "scan_turns"]
+
+
+@dataclass(frozen=True, slots=True)
+class ToolRef:
+    """A tool called between a user message and the agent's reply."""
+
+    name: str | None
+    failed: bool
+    no_result: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """``stage``/``index`` locate the agent message; ``user_stage``/``user_index`` the
+    user message it answers."""
+
+    stage: int
+    index: int
+    user_stage: int
+    user_index: int
+    user_end: float
+    agent_start: float
+    tools: tuple[ToolRef, ...]
+
+    @property
+    def latency(self) -> float:
+        return self.agent_start - self.user_end
+
+
+@dataclass(frozen=True, slots=True)
+class BargeIn:
+    """The user message (``stage``/``index``, starting at ``time``) and how long it
+    overlapped the agent message (``agent_stage``/``agent_index``) it cut into."""
+
+    stage: int
+    index: int
+    time: float
+    overlap: float
+    agent_stage: int
+    agent_index: int
+
+
+@dataclass(frozen=True, slots=True)
+class TurnScan:
+    turns: tuple[Turn, ...]  # in time-line order
+    # Turns whose user message has no end (an open end): latency cannot be measured.
+    unmeasured: int
+    barge_ins: tuple[BargeIn, ...]
+
+
+def _ref(call: TimedMessage, uses: dict[str, ToolUse]) -> ToolRef:
+    key = call.message.invocation_id
+    use = uses.get(key) if key else None
+    if use is None:  # a call without an invocation id cannot be paired
+        return ToolRef(call.message.tool_name, failed=False, no_result=True)
+    return ToolRef(use.name, failed=use.failed, no_result=use.result is None)
+
+
+def _barge_in(user: TimedMessage, agent: TimedMessage | None) -> BargeIn | None:
+    # Simultaneous starts are nobody's interruption; an open-ended agent message has no
+    # known end to have been cut into.
+    if agent is None or agent.end is None or not agent.start < user.start < agent.end:
+        return None
+    overlap = (agent.end if user.end is None else min(agent.end, user.end)) - user.start
+    return BargeIn(user.stage, user.index, user.start, overlap, agent.stage, agent.index)
+
+
+def scan_turns(timeline: Timeline, uses: dict[str, ToolUse]) -> TurnScan:
+    """``uses``: the paired tool uses by invocation id (to mark failed or unanswered tools)."""
+    turns: list[Turn] = []
+    barge_ins: list[BargeIn] = []
+    unmeasured = 0
+    last_user: TimedMessage | None = None  # the user message awaiting a reply
+    last_agent: TimedMessage | None = None
+    tools: list[ToolRef] = []
+    for message in timeline.timed:
+        if message.role == "user":
+            last_user, tools = message, []
+            if (barge_in := _barge_in(message, last_agent)) is not None:
+                barge_ins.append(barge_in)
+        elif message.role == "toolCall" and last_user is not None:
+            tools.append(_ref(message, uses))
+        elif message.role == "agent":
+            last_agent = message
+            if last_user is None:
+                continue
+            if last_user.end is None:
+                unmeasured += 1
+            else:
+                turns.append(
+                    Turn(
+                        message.stage,
+                        message.index,
+                        last_user.stage,
+                        last_user.index,
+                        last_user.end,
+                        message.start,
+                        tuple(tools),
+                    )
+                )
+            last_user, tools = None, []
+    return TurnScan(tuple(turns), unmeasured, tuple(barge_ins))
