@@ -35,6 +35,7 @@ BENCHMARKS: list[tuple[str, str, str]] = [
     ("audit", "benchmarks.audit", "audit"),
     ("http_load", "benchmarks.http_load", "HTTP load"),
     ("redaction", "benchmarks.redaction", "redaction scaling"),
+    ("viewer", "benchmarks.viewer_render", "viewer render"),
 ]
 
 

@@ -25,17 +25,36 @@ MODULES = [
     "benchmarks.audit",
     "benchmarks.http_load",
     "benchmarks.redaction",
+    "benchmarks.viewer_render",
 ]
+# Runs in Chromium: skipped where the browser parts are missing, failed for that under CI.
+BROWSER_MODULES = {"benchmarks.viewer_render"}
 
 
 @pytest.mark.parametrize("name", MODULES)
 def test_benchmark_runs_quickly_and_returns_numbers(name: str) -> None:
+    if name in BROWSER_MODULES:
+        _need_a_browser()
     outcome = importlib.import_module(name).run(quick=True)
     assert isinstance(outcome, Outcome)
     assert outcome.rows
     assert all(row.figure and row.goal for row in outcome.rows)
     assert outcome.numbers
     assert all(math.isfinite(value) and value >= 0 for value in outcome.numbers.values())
+    if name in BROWSER_MODULES:  # the page's request count is exact, not a timing
+        (requests,) = [row for row in outcome.rows if row.name == "viewer timeline requests"]
+        assert requests.ok, format_table(outcome.rows)
+
+
+def _need_a_browser() -> None:
+    from tests.e2e.clients import in_ci
+    from tests.e2e.viewer_harness import missing_browser_parts
+
+    missing = missing_browser_parts()
+    if missing is not None:
+        if in_ci():
+            pytest.fail(f"{missing} (CI must run the viewer benchmark)")
+        pytest.skip(missing)
 
 
 def test_size_benchmarks_keep_every_fact_and_message() -> None:
