@@ -27,14 +27,19 @@ MODULES = [
     "benchmarks.redaction",
     "benchmarks.hostile_regex",
     "benchmarks.metrics_scaling",
+    "benchmarks.viewer_render",
 ]
 EXACT_MISSING = {"benchmarks.p1_list_size", "benchmarks.p2_transcript_size"}
 EXACT_ROWS = {"benchmarks.p4_requests"}
+# Runs in Chromium: skipped where the browser parts are missing, failed for that under CI.
+BROWSER_MODULES = {"benchmarks.viewer_render"}
 
 
 @pytest.mark.parametrize("name", MODULES)
 def test_benchmark_runs_quickly_and_returns_numbers(name: str) -> None:
     """One quick run per benchmark; where a figure is exact (not a timing), it is checked."""
+    if name in BROWSER_MODULES:
+        _need_a_browser()
     outcome = importlib.import_module(name).run(quick=True)
     assert isinstance(outcome, Outcome)
     assert outcome.rows
@@ -45,6 +50,20 @@ def test_benchmark_runs_quickly_and_returns_numbers(name: str) -> None:
         assert outcome.numbers["missing"] == 0
     if name in EXACT_ROWS:  # request counts match the page arithmetic
         assert all(row.ok for row in outcome.rows), format_table(outcome.rows)
+    if name in BROWSER_MODULES:  # the page's request count is exact, not a timing
+        (requests,) = [row for row in outcome.rows if row.name == "viewer timeline requests"]
+        assert requests.ok, format_table(outcome.rows)
+
+
+def _need_a_browser() -> None:
+    from tests.e2e.clients import in_ci
+    from tests.e2e.viewer_harness import missing_browser_parts
+
+    missing = missing_browser_parts()
+    if missing is not None:
+        if in_ci():
+            pytest.fail(f"{missing} (CI must run the viewer benchmark)")
+        pytest.skip(missing)
 
 
 def test_a_benchmark_that_breaks_shows_as_failed_and_the_others_still_run(
