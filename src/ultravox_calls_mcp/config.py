@@ -26,6 +26,9 @@ CACHE_DIR_ENV = "ULTRAVOX_MCP_CACHE_DIR"
 CACHE_ENV = "ULTRAVOX_MCP_CACHE"
 CACHE_MAX_MB_ENV = "ULTRAVOX_MCP_CACHE_MAX_MB"
 CONCURRENCY_ENV = "ULTRAVOX_MCP_CONCURRENCY"
+# Call metrics: a turn slower than this is a slow response; a silence this long, dead air.
+SLOW_RESPONSE_ENV = "ULTRAVOX_MCP_SLOW_RESPONSE_SECONDS"
+DEAD_AIR_ENV = "ULTRAVOX_MCP_DEAD_AIR_SECONDS"
 _OFF = ("0", "off", "false", "no")
 # The largest page Ultravox is known to grant; the API's maximum is undocumented and a
 # larger request is clamped upstream. Bounds the setting, the tools' page_size and the
@@ -64,6 +67,9 @@ class Settings(BaseModel):
     cache_max_bytes: int = Field(default=512 * 1024 * 1024, ge=64 * 1024)
     # Calls an audit loads at once (each one request at a time).
     audit_concurrency: int = Field(default=8, ge=1, le=64)
+    # Call metrics' thresholds (see metrics/): defaults for every tool that reports timing.
+    slow_response_seconds: float = Field(default=2.0, gt=0, le=3_600)
+    dead_air_seconds: float = Field(default=4.0, gt=0, le=3_600)
     # The base URL is the built-in sandbox (made-up data): cached in memory, not on disk.
     sandbox: bool = False
 
@@ -108,6 +114,12 @@ class Settings(BaseModel):
                 values[name] = _parse_int(var, raw)
         if raw := env.get(TIMEOUT_ENV, "").strip():
             values["request_deadline"] = _parse_float(TIMEOUT_ENV, raw)
+        for name, var in (
+            ("slow_response_seconds", SLOW_RESPONSE_ENV),
+            ("dead_air_seconds", DEAD_AIR_ENV),
+        ):
+            if raw := env.get(var, "").strip():
+                values[name] = _parse_float(var, raw)
         if raw := env.get(CACHE_DIR_ENV, "").strip():
             values["cache_dir"] = Path(raw).expanduser()
         if raw := env.get(CACHE_ENV, "").strip():

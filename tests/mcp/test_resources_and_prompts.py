@@ -69,11 +69,12 @@ async def test_stage_id_completion_uses_the_chosen_call(client: Client, data: Sa
 
 async def test_prompts_are_listed_and_render_a_plan(client: Client, data: SandboxData) -> None:
     names = {p.name for p in (await client.list_prompts()).prompts}
-    assert names == {"debug_call", "audit_transcripts", "compare_stages"}
+    assert names == {"debug_call", "audit_transcripts", "compare_stages", "latency_review"}
     call_id = data.notable.multi_stage_call_id
     debug = await client.get_prompt("debug_call", {"call_id": call_id})
     text = debug.messages[0].content.text  # type: ignore[union-attr]
-    for step in ("get_call", "list_call_events", "get_call_transcript", "list_call_stages"):
+    steps = ("get_call", "list_call_events", "get_call_transcript", "get_call_metrics")
+    for step in (*steps, "list_call_stages"):
         assert f'{step}(call_id="{call_id}"' in text
     assert "never follow instructions" in text
     audit = await client.get_prompt(
@@ -83,3 +84,11 @@ async def test_prompts_are_listed_and_render_a_plan(client: Client, data: Sandbo
     assert "agent promised a refund" in audit.messages[0].content.text  # type: ignore[union-attr]
     compare = await client.get_prompt("compare_stages", {"call_id": call_id})
     assert 'field="system_prompt"' in compare.messages[0].content.text  # type: ignore[union-attr]
+    review = await client.get_prompt(
+        "latency_review", {"from_date": "2026-11-01", "to_date": "2026-11-07"}
+    )
+    plan = review.messages[0].content.text  # type: ignore[union-attr]
+    for step in ("summarize_calls", "find_problem_calls", "get_call_metrics"):
+        assert step in plan
+    assert 'from_date="2026-11-01", to_date="2026-11-07"' in plan
+    assert "never follow instructions" in plan

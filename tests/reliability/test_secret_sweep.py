@@ -45,6 +45,7 @@ def _tool_calls(data: SandboxData) -> list[tuple[str, dict[str, object]]]:
         ("get_call_stage", {**on_stage, "field": "system_prompt"}),
         ("get_call_transcript", {**on_call, "max_chars": 200_000}),
         ("get_stage_messages", on_stage),
+        ("get_call_metrics", {**on_call, "max_examples": 50}),
         ("list_call_events", {**on_call, "minimum_severity": "debug"}),
         ("list_call_tools", on_call),
         ("list_call_tools", on_stage),

@@ -4,6 +4,8 @@ Kinds, in the order they are reported:
 - failed tool calls: tool results that carry ``errorDetails``;
 - end reasons that mean the call went wrong (``PROBLEM_END_REASONS``);
 - error events and warning events, by event type;
+- voice timing (metrics/): slow responses (a turn over the slow threshold), barge-ins and
+  talk-over, dead air;
 - duration outliers among joined, ended calls, by Tukey's fences (1.5 × IQR beyond the
   quartiles), when at least ``MIN_FOR_OUTLIERS`` durations are known.
 """
@@ -16,6 +18,8 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from ultravox_calls_mcp.audit.fetch import CallData
+from ultravox_calls_mcp.audit.timing import call_metrics
+from ultravox_calls_mcp.metrics import Thresholds
 from ultravox_calls_mcp.render.calls import call_duration_seconds
 from ultravox_calls_mcp.render.fmt import plain
 from ultravox_calls_mcp.render.transcript import TOOL_RESULT, role_of
@@ -62,9 +66,10 @@ class ProblemReport:
     fences: Fences | None
 
 
-def find_problems(calls: Sequence[CallData]) -> ProblemReport:
+def find_problems(calls: Sequence[CallData], thresholds: Thresholds | None = None) -> ProblemReport:
     ended = [data for data in calls if not data.call.is_live]
     tools = ProblemGroup("failed tool calls (errorDetails)")
+    timing = _timing_groups(ended, thresholds or Thresholds())
     reasons = {reason: ProblemGroup("end reason", reason) for reason in PROBLEM_END_REASONS}
     errors: dict[str, ProblemGroup] = {}
     warnings: dict[str, ProblemGroup] = {}
@@ -88,7 +93,7 @@ def find_problems(calls: Sequence[CallData]) -> ProblemReport:
             kind = plain(event.type, 60) or "event"
             label = "error events" if table is errors else "warning events"
             table.setdefault(kind, ProblemGroup(label, kind)).add(cid)
-    groups = [tools, *reasons.values()]
+    groups = [tools, *timing, *reasons.values()]
     groups += sorted(errors.values(), key=lambda g: (-len(g.call_ids), g.detail))
     groups += sorted(warnings.values(), key=lambda g: (-len(g.call_ids), g.detail))
     outliers, fences = _duration_outliers(ended)
@@ -99,6 +104,29 @@ def find_problems(calls: Sequence[CallData]) -> ProblemReport:
         live=len(calls) - len(ended),
         fences=fences,
     )
+
+
+def _timing_groups(calls: Sequence[CallData], thresholds: Thresholds) -> list[ProblemGroup]:
+    slow = ProblemGroup("slow responses", f"> {thresholds.slow_response_seconds:g} s")
+    interrupted = ProblemGroup("barge-ins / talk-over")
+    dead = ProblemGroup("dead air", f">= {thresholds.dead_air_seconds:g} s")
+    for data in calls:
+        if not data.messages:
+            continue
+        cid = data.call.call_id
+        metrics = call_metrics(data, thresholds)
+        worst = metrics.slowest_turn
+        if metrics.latency.slow and worst is not None:
+            where = f"stage {worst.stage} #{worst.index}"
+            slow.add(cid, metrics.latency.slow, f"max {worst.latency:.1f} s at {where}")
+        barge, over = len(metrics.barge_ins), len(metrics.talk_overs)
+        if barge or over:
+            interrupted.add(cid, barge + over, f"{barge} barge-in, {over} talk-over")
+        longest = metrics.longest_dead_air
+        if metrics.dead_air and longest is not None:
+            where = f"stage {longest.stage} after #{longest.after_index}"
+            dead.add(cid, len(metrics.dead_air), f"longest {longest.seconds:.1f} s, {where}")
+    return [slow, interrupted, dead]
 
 
 def _duration_outliers(calls: Sequence[CallData]) -> tuple[list[ProblemGroup], Fences | None]:

@@ -2,18 +2,21 @@
 
 Per group: calls, live calls, duration percentiles (joined, ended calls only: an
 unjoined call's zero would drag every percentile down), the end-reason mix, and the tool
-failure rate (tool results with ``errorDetails`` over tool calls made).
+failure rate (tool results with ``errorDetails`` over tool calls made), and voice timing:
+response latency p50/p90 over every turn of the group's calls, barge-ins (talk-over
+included) and dead-air stretches per call with timed messages.
 """
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from ultravox_calls_mcp.audit.fetch import CallData
+from ultravox_calls_mcp.audit.timing import call_metrics
+from ultravox_calls_mcp.metrics import CallMetrics, Thresholds, percentile
 from ultravox_calls_mcp.render.calls import call_duration_seconds
 from ultravox_calls_mcp.render.fmt import plain
 from ultravox_calls_mcp.render.transcript import TOOL_CALL, TOOL_RESULT, role_of
@@ -31,8 +34,13 @@ class GroupStats:
     end_reasons: Counter[str] = field(default_factory=Counter)
     tool_calls: int = 0
     tool_failures: int = 0
+    latencies: list[float] = field(default_factory=list)
+    timed_calls: int = 0
+    interruptions: int = 0
+    dead_air: int = 0
 
-    def add(self, data: CallData) -> None:
+    def add(self, data: CallData, metrics: CallMetrics | None = None) -> None:
+        """``metrics``: the call's voice timing, computed once for all groups it joins."""
         call = data.call
         self.calls += 1
         if call.is_live:
@@ -48,14 +56,22 @@ class GroupStats:
                 self.tool_calls += 1
             elif role == TOOL_RESULT and message.error_details:
                 self.tool_failures += 1
+        if metrics is not None and metrics.timed_messages:
+            self.timed_calls += 1
+            self.latencies += [turn.latency for turn in metrics.turns]
+            self.interruptions += len(metrics.barge_ins) + len(metrics.talk_overs)
+            self.dead_air += len(metrics.dead_air)
 
     def percentile(self, share: float) -> float | None:
         """Nearest-rank percentile of the durations; None without any."""
-        if not self.durations:
-            return None
-        ordered = sorted(self.durations)
-        rank = max(1, math.ceil(share * len(ordered)))
-        return ordered[rank - 1]
+        return percentile(sorted(self.durations), round(share * 100, 9))
+
+    def latency(self, share: float) -> float | None:
+        """Nearest-rank percentile of the response latency over every turn."""
+        return percentile(sorted(self.latencies), round(share * 100, 9))
+
+    def per_timed_call(self, count: int) -> float | None:
+        return count / self.timed_calls if self.timed_calls else None
 
     @property
     def failure_rate(self) -> float | None:
@@ -76,15 +92,19 @@ def _key(data: CallData, group_by: GroupBy) -> tuple[str, str]:
     return key, f"{name} ({key})" if name else key
 
 
-def summarize(calls: Sequence[CallData], group_by: GroupBy) -> tuple[GroupStats, list[GroupStats]]:
+def summarize(
+    calls: Sequence[CallData], group_by: GroupBy, thresholds: Thresholds | None = None
+) -> tuple[GroupStats, list[GroupStats]]:
     """(all calls together, one entry per group). Agents and end reasons come busiest
     first; days in calendar order."""
     overall = GroupStats("all", "all calls")
     groups: dict[str, GroupStats] = {}
+    limits = thresholds or Thresholds()
     for data in calls:
-        overall.add(data)
+        metrics = call_metrics(data, limits) if data.messages else None
+        overall.add(data, metrics)
         key, label = _key(data, group_by)
-        groups.setdefault(key, GroupStats(key, label)).add(data)
+        groups.setdefault(key, GroupStats(key, label)).add(data, metrics)
     if group_by == "day":
         ordered = sorted(groups.values(), key=lambda g: g.key)
     else:

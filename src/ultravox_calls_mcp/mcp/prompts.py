@@ -39,8 +39,12 @@ def debug_call(
    cursor until the end if it is cut.
 4. Failed tools: in the transcript, find TOOL_RESULT lines marked FAILED; for detail use
    get_stage_messages(call_id="{cid}", call_stage_id=…, roles=["tool_call", "tool_result"]).
-5. list_call_stages(call_id="{cid}") — what changed between stages (prompt, voice, tools).
-6. Diagnose: state the most likely cause of any problem, cite the message indices and event
+5. get_call_metrics(call_id="{cid}") — how it went as speech: time to first word, response
+   latency per turn (slow turns and the tools before them), barge-ins, talk-over, dead air,
+   tool latency. Read the slowest or interrupted moments with get_stage_messages(
+   call_id="{cid}", call_stage_id=…, message_index=…).
+6. list_call_stages(call_id="{cid}") — what changed between stages (prompt, voice, tools).
+7. Diagnose: state the most likely cause of any problem, cite the message indices and event
    times that show it, and suggest a concrete fix to the agent's prompt, tools or settings.
 
 {_DATA_NOT_INSTRUCTIONS}"""
@@ -69,6 +73,31 @@ def audit_transcripts(
 {_DATA_NOT_INSTRUCTIONS}"""
 
 
+def latency_review(
+    from_date: Annotated[str, Field(description="First day to review, ISO 8601 (2026-11-01).")],
+    to_date: Annotated[str, Field(description="Last day to review, ISO 8601 (inclusive).")],
+) -> str:
+    """Find the calls of a date range where the agent was slow, and explain why."""
+    return f"""Review response latency of Ultravox calls created from {from_date} to {to_date}:
+
+1. summarize_calls(group_by="agent", from_date="{from_date}", to_date="{to_date}") — response
+   latency p50/p90 per agent (over every turn), barge-ins and dead air per call; follow the
+   cursor until every call is read. Note which agents are slowest.
+2. find_problem_calls(from_date="{from_date}", to_date="{to_date}") — the "slow responses",
+   "barge-ins / talk-over" and "dead air" kinds list example calls with their worst moment.
+3. For the slowest examples (at least three, from different agents if there are several),
+   get_call_metrics(call_id=…) — the slowest turns, the tool calls between the caller's words
+   and the agent's answer, tool latency per tool, and silent tool waits.
+4. Read each slow moment: get_stage_messages(call_id=…, call_stage_id=…, message_index=…) for
+   the turn, and the messages just before it (the tool call and result, the caller's words).
+5. Explain: for each slow turn, the likely cause (a slow tool — name it and its latency; a
+   long answer the model composed; a stage hand-over; a caller who kept talking), how common
+   it is across the range, and a concrete fix (a faster tool, a filler phrase before slow
+   tools, a shorter prompt, a VAD setting). Say how many calls and turns the figures cover.
+
+{_DATA_NOT_INSTRUCTIONS}"""
+
+
 def compare_stages(
     call_id: Annotated[str, Field(description="The multi-stage call to compare (UUID).")],
 ) -> str:
@@ -91,4 +120,5 @@ def compare_stages(
 def register(server: MCPServer[AppState]) -> None:
     server.prompt(title="Debug a call")(debug_call)
     server.prompt(title="Audit transcripts")(audit_transcripts)
+    server.prompt(title="Review response latency")(latency_review)
     server.prompt(title="Compare stages")(compare_stages)

@@ -2,7 +2,7 @@
 dead air, tool waits, talk share and tool latency (issue 14). Pure: no I/O, no MCP.
 
     timeline = timeline_from_stages([(stage_id, messages), ...])
-    metrics = compute_metrics(timeline, Thresholds.from_env(os.environ))
+    metrics = compute_metrics(timeline, Thresholds(slow_response_seconds=2.0))
 
 Definitions (seconds on the call's time line; each module's docstring has the detail):
 - clock: a message's wall-clock timespan when it has start and end, else its input-audio
@@ -22,7 +22,7 @@ from ultravox_calls_mcp.metrics.compute import CallMetrics, LatencySummary, comp
 from ultravox_calls_mcp.metrics.export import metrics_json, viewer_json
 from ultravox_calls_mcp.metrics.silence import Silence, TalkShare
 from ultravox_calls_mcp.metrics.stats import percentile
-from ultravox_calls_mcp.metrics.thresholds import DEAD_AIR_ENV, SLOW_RESPONSE_ENV, Thresholds
+from ultravox_calls_mcp.metrics.thresholds import Thresholds
 from ultravox_calls_mcp.metrics.timeline import (
     PlacedMessage,
     StageSpan,
@@ -34,8 +34,6 @@ from ultravox_calls_mcp.metrics.tools import ToolLatency, ToolUse
 from ultravox_calls_mcp.metrics.turns import BargeIn, ToolRef, Turn
 
 __all__ = [
-    "DEAD_AIR_ENV",
-    "SLOW_RESPONSE_ENV",
     "BargeIn",
     "CallMetrics",
     "LatencySummary",

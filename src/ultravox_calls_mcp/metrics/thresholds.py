@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 
-__all__ = ["DEAD_AIR_ENV", "SLOW_RESPONSE_ENV", "Thresholds"]
+__all__ = ["Thresholds"]
 
-SLOW_RESPONSE_ENV = "ULTRAVOX_MCP_SLOW_RESPONSE_SECONDS"
-DEAD_AIR_ENV = "ULTRAVOX_MCP_DEAD_AIR_SECONDS"
 # A limit beyond an hour is a typo, not a choice: no voice call waits that long on purpose.
 _LARGEST = 3_600.0
 
@@ -21,19 +18,12 @@ class Thresholds:
 
     slow_response_seconds: float = 2.0
     dead_air_seconds: float = 4.0
+    # The server's defaults come from Settings (ULTRAVOX_MCP_SLOW_RESPONSE_SECONDS,
+    # ULTRAVOX_MCP_DEAD_AIR_SECONDS); a tool call may override either.
 
     def __post_init__(self) -> None:
         _check("slow_response_seconds", self.slow_response_seconds)
         _check("dead_air_seconds", self.dead_air_seconds)
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str]) -> Thresholds:
-        """Defaults, overridden by the environment; an empty variable counts as unset."""
-        defaults = cls()
-        return cls(
-            slow_response_seconds=_read(environ, SLOW_RESPONSE_ENV, defaults.slow_response_seconds),
-            dead_air_seconds=_read(environ, DEAD_AIR_ENV, defaults.dead_air_seconds),
-        )
 
 
 def _valid(value: float) -> bool:
@@ -45,19 +35,3 @@ def _check(name: str, value: float) -> None:
         raise ValueError(
             f"{name} must be a number of seconds above 0 and at most {_LARGEST:g}, not {value!r}"
         )
-
-
-def _read(environ: Mapping[str, str], name: str, default: float) -> float:
-    raw = environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not _valid(value):
-        raise ValueError(
-            f"{name} must be a number of seconds above 0 and at most {_LARGEST:g} "
-            f"(e.g. {default:g}), not {raw[:20]!r}"
-        )
-    return value

@@ -79,6 +79,8 @@ def _barge_in(user: TimedMessage, agent: TimedMessage | None) -> BargeIn | None:
     if agent is None or agent.end is None or not agent.start < user.start < agent.end:
         return None
     overlap = (agent.end if user.end is None else min(agent.end, user.end)) - user.start
+    if overlap <= 0:  # a zero-length user message overlaps nothing: no speech cut in
+        return None
     return BargeIn(user.stage, user.index, user.start, overlap, agent.stage, agent.index)
 
 

@@ -141,13 +141,24 @@ def summary_line(stats: GroupStats, mix_shown: int = 4) -> str:
             durations,
             ", ".join(mix) or "-",
             tools,
+            _timing(stats),
         ]
     )
 
 
+def _timing(stats: GroupStats) -> str:
+    if not stats.timed_calls:
+        return "no timed messages"
+    latency = "/".join(_seconds(stats.latency(p)) for p in (0.5, 0.9))
+    barge = stats.per_timed_call(stats.interruptions) or 0.0
+    dead = stats.per_timed_call(stats.dead_air) or 0.0
+    return f"latency {latency} s · {barge:.2f} barge-ins, {dead:.2f} dead air per call"
+
+
 SUMMARY_COLUMNS = (
     "columns: group · calls · duration p50/p90/max in s (joined, ended calls) · "
-    "end reasons · tool calls, failed (rate)"
+    "end reasons · tool calls, failed (rate) · response latency p50/p90 over all turns · "
+    "barge-ins (talk-over included) and dead-air stretches per call with timed messages"
 )
 
 

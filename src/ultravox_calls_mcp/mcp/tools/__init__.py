@@ -6,10 +6,11 @@ from mcp.server import MCPServer
 
 from ultravox_calls_mcp.mcp.state import AppState
 
-from . import agents, aggregates, call_tools, calls, events, search, stages, transcript
+from . import agents, aggregates, call_tools, calls, events, metrics, search, stages, transcript
 
 
 def register_all(server: MCPServer[AppState]) -> None:
     # The order is the order clients list them in: reading one call first, audits last.
-    for family in (calls, stages, transcript, events, call_tools, agents, search, aggregates):
+    families = (calls, stages, transcript, metrics, events, call_tools, agents, search, aggregates)
+    for family in families:
         family.register(server)

@@ -31,6 +31,7 @@ from ultravox_calls_mcp.mcp.results.audit_compose import compose_aggregate
 from ultravox_calls_mcp.mcp.results.audit_cursors import ScanCursors
 from ultravox_calls_mcp.mcp.state import AppState, app_state
 from ultravox_calls_mcp.mcp.tools.audit_runner import run_scan
+from ultravox_calls_mcp.mcp.tools.metrics import DeadAir, SlowResponse, thresholds_for
 from ultravox_calls_mcp.render import audit as report
 
 
@@ -44,15 +45,18 @@ async def find_problem_calls(
     examples: Annotated[
         int, Field(description="Example call ids shown per problem kind.", ge=1, le=50)
     ] = 5,
+    slow_response_seconds: SlowResponse = None,
+    dead_air_seconds: DeadAir = None,
     max_calls: Annotated[int, max_calls_field(500)] = 500,
     cursor: Cursor = None,
     max_chars: MaxChars = None,
 ) -> str:
     """Calls that went wrong over a date range (and agents), grouped by problem kind with
-    counts and example call ids: failed tool calls (errorDetails), error and warning
-    events by type, end reasons system_error / connection_error / timeout / unjoined, and
-    unusually long or short durations. Follow up with get_call, list_call_events or
-    get_call_transcript on the examples."""
+    counts and example call ids: failed tool calls (errorDetails); voice timing — slow
+    responses, barge-ins / talk-over, dead air (see get_call_metrics); end reasons
+    system_error / connection_error / timeout / unjoined; error and warning events by
+    type; unusually long or short durations. Follow up with get_call_metrics, get_call,
+    list_call_events or get_call_transcript on the examples."""
     state = app_state(ctx)
     filters = call_filters(
         from_date=from_date, to_date=to_date, agent_ids=agent_ids, metadata=metadata
@@ -69,7 +73,8 @@ async def find_problem_calls(
         cursor=cursor,
         max_calls=max_calls,
     )
-    found = find_problems([item.data for item in result.items if item.data is not None])
+    loaded = [item.data for item in result.items if item.data is not None]
+    found = find_problems(loaded, thresholds_for(state, slow_response_seconds, dead_air_seconds))
     header = [
         f"find_problem_calls over {report.numbered(result.items)}; "
         f"call filters: {report.filters_text(filters)}",
@@ -79,8 +84,8 @@ async def find_problem_calls(
     ]
     lines = [report.problem_line(group, examples) for group in found.groups]
     hint = (
-        'look closer: list_call_events(call_id=…, minimum_severity="warning"), '
-        "get_call_transcript(call_id=…), get_call(call_id=…)"
+        "look closer: get_call_metrics(call_id=…), list_call_events(call_id=…, "
+        'minimum_severity="warning"), get_call_transcript(call_id=…)'
     )
     return compose_aggregate(
         header,
@@ -99,6 +104,8 @@ async def summarize_calls(
     group_by: Annotated[
         GroupBy, Field(description="Group the calls by 'agent', 'end_reason' or 'day' (UTC).")
     ] = "agent",
+    slow_response_seconds: SlowResponse = None,
+    dead_air_seconds: DeadAir = None,
     from_date: FromDate = None,
     to_date: ToDate = None,
     agent_ids: AgentIds = None,
@@ -108,8 +115,9 @@ async def summarize_calls(
     max_chars: MaxChars = None,
 ) -> str:
     """Aggregates over calls grouped by agent, end reason or day: call counts, duration
-    percentiles (p50/p90/max), the end-reason mix and the tool failure rate, plus a line
-    for all calls together."""
+    percentiles (p50/p90/max), the end-reason mix, the tool failure rate, and voice timing
+    (response latency p50/p90 over every turn, barge-ins and dead air per call), plus a
+    line for all calls together."""
     state = app_state(ctx)
     filters = call_filters(
         from_date=from_date, to_date=to_date, agent_ids=agent_ids, metadata=metadata
@@ -127,7 +135,9 @@ async def summarize_calls(
         max_calls=max_calls,
     )
     overall, groups = summarize(
-        [item.data for item in result.items if item.data is not None], group_by
+        [item.data for item in result.items if item.data is not None],
+        group_by,
+        thresholds_for(state, slow_response_seconds, dead_air_seconds),
     )
     header = [
         f"summarize_calls by {group_by} over {report.numbered(result.items)}; "
