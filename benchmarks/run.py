@@ -37,6 +37,7 @@ BENCHMARKS: list[tuple[str, str, str]] = [
     ("redaction", "benchmarks.redaction", "redaction scaling"),
     ("hostile_regex", "benchmarks.hostile_regex", "hostile regex"),
     ("metrics", "benchmarks.metrics_scaling", "metrics scaling"),
+    ("call_metrics", "benchmarks.call_metrics", "call metrics"),
     ("viewer", "benchmarks.viewer_render", "viewer render"),
 ]
 

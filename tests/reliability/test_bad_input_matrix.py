@@ -36,6 +36,7 @@ BASE: dict[str, dict[str, object]] = {
     "get_call_stage": {"call_id": CALL, "call_stage_id": STAGE},
     "get_call_transcript": {"call_id": CALL},
     "get_stage_messages": {"call_id": CALL, "call_stage_id": STAGE},
+    "get_call_metrics": {"call_id": CALL},
     "list_call_events": {"call_id": CALL},
     "list_call_tools": {"call_id": CALL, "call_stage_id": STAGE},
     "list_agents": {},
