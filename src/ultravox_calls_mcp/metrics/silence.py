@@ -69,6 +69,12 @@ def scan_silence(timeline: Timeline, uses: Sequence[ToolUse], min_seconds: float
     start, end = span
     agent, user = _speech(timed, "agent"), _speech(timed, "user")
     silences = complement(merge([*agent, *user]), start, end)
+    share = TalkShare(end - start, total(agent), total(user), total(silences))
+    # Only a silence at least ``min_seconds`` long can hold dead air or a tool wait that
+    # long: the rest (nearly all of them) need not be split by the tool waits at all.
+    long = [s for s in silences if s.end - s.start >= min_seconds]
+    if not long:
+        return SilenceScan(share, (), ())
     waits = merge(
         Piece(wait[0], wait[1], use.name or "?") for use in uses if (wait := use.wait) is not None
     )
@@ -78,9 +84,8 @@ def scan_silence(timeline: Timeline, uses: Sequence[ToolUse], min_seconds: float
         last = timed[max(0, bisect.bisect_right(starts, piece.start) - 1)]
         return Silence(last.stage, last.index, piece.start, piece.end, piece.label)
 
-    tool_waits = intersect(silences, waits)
-    dead_air = intersect(silences, complement(waits, start, end))
-    share = TalkShare(end - start, total(agent), total(user), total(silences))
+    tool_waits = intersect(long, waits)
+    dead_air = intersect(long, complement(waits, start, end))
     return SilenceScan(
         share,
         tuple(located(p) for p in dead_air if p.end - p.start >= min_seconds),

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from ultravox_calls_mcp.api.models import InCallTimespan, Message
+from ultravox_calls_mcp.api.models import Message
 from ultravox_calls_mcp.render.fmt import parse_seconds
 from ultravox_calls_mcp.render.transcript import role_of
 
@@ -115,12 +115,6 @@ def _role(message: Message) -> Role:
     return _ROLES.get(role_of(message).upper().removeprefix("MESSAGE_ROLE_"), "other")
 
 
-def _read(span: InCallTimespan | None) -> tuple[float | None, float | None]:
-    if span is None:
-        return None, None
-    return _seconds(span.start), _seconds(span.end)
-
-
 def _seconds(value: str | None) -> float | None:
     # The usual "12.340s" straight to float (every message has two or four of these, and
     # an audit reads thousands of messages); anything else the careful parser decides.
@@ -130,12 +124,18 @@ def _seconds(value: str | None) -> float | None:
 
 
 def _timing(message: Message) -> tuple[float, float | None, Clock] | None:
-    wall_start, wall_end = _read(message.wall_clock_timespan)
-    if wall_start is not None and wall_end is not None:
-        return wall_start, max(wall_start, wall_end), "wall"
-    audio_start, audio_end = _read(message.timespan)
-    if audio_start is not None:
-        return audio_start, None if audio_end is None else max(audio_start, audio_end), "audio"
+    wall = message.wall_clock_timespan
+    wall_start = wall_end = None
+    if wall is not None:
+        wall_start, wall_end = _seconds(wall.start), _seconds(wall.end)
+        if wall_start is not None and wall_end is not None:
+            return wall_start, max(wall_start, wall_end), "wall"
+    audio = message.timespan
+    if audio is not None:
+        audio_start = _seconds(audio.start)
+        if audio_start is not None:
+            audio_end = _seconds(audio.end)
+            return audio_start, None if audio_end is None else max(audio_start, audio_end), "audio"
     if wall_start is not None:
         return wall_start, None, "wall"
     return None
