@@ -10,6 +10,12 @@ Where a page of the size asked cannot fit the result budget (200 call rows in 24
 characters), the tool asks the API for fewer rows; that case counts against the page
 size it asked, and is shown beside the same read with the budget raised.
 
+Reading one message whole (``get_stage_messages(message_index=N)``) is counted too: cold,
+ceil((N + 1) / 200) page requests (the largest page, walked from the stage's start); every
+further ``text_offset`` window of it, and any message of a page this server has already
+read (by a single read or the listing), one request; a message of an ended call an audit
+has cached, none.
+
 Run:  .venv/bin/python -m benchmarks.p4_requests
 """
 
@@ -25,6 +31,7 @@ from typing import Any
 import anyio
 
 from benchmarks.common import Outcome, Row, connect, next_cursor, print_outcome, text_of
+from mcp import Client
 from ultravox_calls_mcp.config import MAX_PAGE_SIZE
 from ultravox_calls_mcp.sandbox import RecordedRequest, SandboxData, create_app, run_loopback
 
@@ -186,6 +193,74 @@ async def count(base_url: str, requests: list[RecordedRequest], case: Case) -> C
     return Count(case, len(listed), others, calls, len(rows), asked, repeated)
 
 
+@dataclass(frozen=True)
+class Read:
+    """One single-message case: the requests it cost against its goal."""
+
+    name: str
+    requests: list[int]  # per tool call
+    goal: list[int]
+    sizes: set[str | None]  # the pageSize values the reads asked for
+
+    @property
+    def ok(self) -> bool:
+        return self.requests == self.goal and self.sizes <= {str(MAX_PAGE_SIZE)}
+
+
+async def message_reads(
+    base_url: str, requests: list[RecordedRequest], data: SandboxData
+) -> list[Read]:
+    n = data.notable
+    record = data.call(n.stress_call_id)
+    assert record is not None
+    last = len(record.stages[0].messages) - 1
+    stage = {"call_id": n.stress_call_id, "call_stage_id": n.stress_stage_id}
+    path = f"/api/calls/{n.stress_call_id}/stages/{n.stress_stage_id}/messages"
+    reads: list[Read] = []
+
+    async def cost(client: Client, **arguments: object) -> tuple[int, set[str | None]]:
+        requests.clear()
+        with anyio.fail_after(120):
+            result = await client.call_tool("get_stage_messages", {**stage, **arguments})
+        if result.is_error:
+            raise RuntimeError(f"get_stage_messages: {text_of(result)[:300]}")
+        asked = [r for r in requests if r.path == path]
+        return len(asked), {r.param("pageSize") for r in asked}
+
+    async def case(name: str, goal: list[int], client: Client, *calls: dict[str, object]) -> None:
+        counts: list[int] = []
+        sizes: set[str | None] = set()
+        for arguments in calls:
+            count, asked = await cost(client, **arguments)
+            counts.append(count)
+            sizes |= asked
+        reads.append(Read(name, counts, goal, sizes))
+
+    async with connect(base_url) as client:
+        cold = [math.ceil((last + 1) / MAX_PAGE_SIZE)]
+        await case(f"message_index={last:,}, cold", cold, client, {"message_index": last})
+        windows: list[dict[str, object]] = [
+            {"message_index": last, "text_offset": at} for at in (10, 20, 30)
+        ]
+        await case(
+            f"message_index={last:,}, 3 more text_offset windows", [1, 1, 1], client, *windows
+        )
+        await case("message_index=9,000, same stage, warm", [1], client, {"message_index": 9_000})
+    async with connect(base_url) as client:
+        await cost(client, page_size=MAX_PAGE_SIZE)  # the listing's first page: 0–199
+        await case("message_index=150 of a listed page", [1], client, {"message_index": 150})
+    async with connect(base_url, sandbox=True) as client:  # the audit cache in memory
+        day = record.created.isoformat()
+        result = await client.call_tool(
+            "search_transcripts", {"from_date": day, "to_date": day, "query": "x"}
+        )
+        if result.is_error:
+            raise RuntimeError(f"search_transcripts: {text_of(result)[:300]}")
+        cached = f"message_index={last:,}, ended call in the audit cache"
+        await case(cached, [0], client, {"message_index": last})
+    return reads
+
+
 def run(quick: bool = False) -> Outcome:
     """``quick`` skips the 10,000-message reads."""
     app = create_app()
@@ -195,6 +270,7 @@ def run(quick: bool = False) -> Outcome:
             anyio.run(count, base_url, app.state.requests, case)
             for case in cases(data, quick=quick)
         ]
+        reads = anyio.run(message_reads, base_url, app.state.requests, data)
     rows: list[Row] = []
     notes: list[str] = []
     numbers: dict[str, float] = {}
@@ -216,6 +292,22 @@ def run(quick: bool = False) -> Outcome:
             )
         )
         numbers[c.case.name] = c.list_requests
+    for r in reads:
+        figures = ", ".join(str(c) for c in r.requests)
+        notes.append(
+            f"P4 get_stage_messages({r.name}): stage-message requests per tool call "
+            f"{figures} (pageSize {', '.join(sorted(s or '-' for s in r.sizes)) or 'none'}) "
+            f"vs {', '.join(str(g) for g in r.goal)}"
+        )
+        rows.append(
+            Row(
+                f"P4 get_stage_messages({r.name})",
+                f"{figures} requests",
+                f"= {', '.join(str(g) for g in r.goal)}",
+                r.ok,
+            )
+        )
+        numbers[r.name] = sum(r.requests)
     return Outcome(rows=rows, notes=notes, numbers=numbers)
 
 

@@ -4,22 +4,18 @@ bearer token, stateless mode and idle sessions."""
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 import anyio
 import httpx2
 import pytest
-import uvicorn
 from mcp.client.streamable_http import streamable_http_client
 from pydantic import SecretStr
 from starlette.types import ASGIApp
 
 from mcp import Client
 from tests.mcp.conftest import call_text
+from tests.mcp.loopback import serve_app as _serve
 from ultravox_calls_mcp.mcp.server import build_server
 from ultravox_calls_mcp.mcp.transports.http import (
     HttpConfigError,
@@ -43,27 +39,6 @@ _INIT = {
     },
 }
 _HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
-
-
-@contextmanager
-def _serve(make_app: Callable[[int], ASGIApp]) -> Iterator[int]:
-    """Serve the app built for its port on 127.0.0.1, lifespan on, in a thread."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port: int = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(make_app(port), log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert thread.is_alive(), "server thread died"
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.01)
-    try:
-        yield port
-    finally:
-        server.should_exit = True
-        thread.join(10)
 
 
 def _app_factory(**options: object) -> Callable[[int], ASGIApp]:

@@ -5,6 +5,7 @@ together when Ultravox asks one of them to slow down.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -98,6 +99,21 @@ def encode(part: Part, items: list[Any]) -> bytes:
 def decode(part: Part, data: bytes) -> list[Any]:
     result: list[Any] = _ADAPTERS[part].validate_json(data)
     return result
+
+
+def find_cached_message(data: bytes, stage_id: str, index: int) -> Message | None:
+    """Message ``index`` of stage ``stage_id`` in a cached ``messages`` part (the call's
+    in-call messages, each carrying its stage and index), validated alone: one message
+    wanted need not build a model for every one of the call's thousands."""
+    items = json.loads(data)
+    for item in items if isinstance(items, list) else ():
+        if (
+            isinstance(item, dict)
+            and item.get("callStageMessageIndex") == index
+            and str(item.get("callStageId", "")).lower() == stage_id
+        ):
+            return Message.model_validate(item)
+    return None
 
 
 class CallLoader:

@@ -16,9 +16,10 @@ from pathlib import Path
 import anyio
 
 from ultravox_calls_mcp.api.client import UltravoxClient
+from ultravox_calls_mcp.api.models import Message
 from ultravox_calls_mcp.api.transport import Sleep
-from ultravox_calls_mcp.audit.cache import CallCache, Scope, default_cache_dir
-from ultravox_calls_mcp.audit.fetch import BackoffGate, CallLoader
+from ultravox_calls_mcp.audit.cache import CACHE_FILE, CallCache, Scope, default_cache_dir
+from ultravox_calls_mcp.audit.fetch import BackoffGate, CallLoader, find_cached_message
 from ultravox_calls_mcp.config import Settings
 
 logger = logging.getLogger("ultravox_calls_mcp.audit")
@@ -70,6 +71,22 @@ class AuditRuntime:
 
     async def loader(self) -> CallLoader:
         return CallLoader(self.client, await self.cache(), self.scope, self.gate)
+
+    async def cached_message(self, call_id: str, stage_id: str, index: int) -> Message | None:
+        """Message ``index`` of a stage of an ended call an audit has cached (here or in
+        another process sharing the file), or None; never a request. A cache file that
+        does not exist yet is not created for this."""
+        directory = self.plan.directory
+        if not self._opened and directory is not None and not (directory / CACHE_FILE).exists():
+            return None
+        cache = await self.cache()
+        if cache is None:
+            return None
+        found = await anyio.to_thread.run_sync(cache.get_many, self.scope, [call_id], ["messages"])
+        blob = found.get(call_id, {}).get("messages")
+        if blob is None:
+            return None
+        return await anyio.to_thread.run_sync(find_cached_message, blob, stage_id, index)
 
     async def cache(self) -> CallCache | None:
         async with self._lock:

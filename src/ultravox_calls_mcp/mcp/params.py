@@ -58,7 +58,8 @@ Cursor = Annotated[
 PageSize = Annotated[
     int | None,
     Field(
-        description=f"Rows per page, 1–{MAX_PAGE_SIZE}. Omit for the default. "
+        description=f"Rows per page, 1–{MAX_PAGE_SIZE}. Omit for the server's default "
+        "(ULTRAVOX_MCP_PAGE_SIZE, 100 unless set). "
         "The result is also cut to fit the character budget, with a cursor to read on.",
         ge=1,
         le=MAX_PAGE_SIZE,

@@ -145,19 +145,16 @@ def build_server(
     client's and the audit's shared one (tests record the waits instead of sitting them
     out)."""
 
-    holder = StateHolder()
+    def make_state() -> AppState:
+        client = UltravoxClient(settings, transport=http_transport, sleep=sleep, random=random)
+        return AppState.of(settings, client, clock=clock, sleep=sleep)
+
+    holder = StateHolder(make_state)
 
     @asynccontextmanager
     async def lifespan(_: MCPServer[AppState]) -> AsyncIterator[AppState]:
-        client = UltravoxClient(settings, transport=http_transport, sleep=sleep, random=random)
-        async with client:
-            state = AppState.of(settings, client, clock=clock, sleep=sleep)
-            holder.current = state
-            try:
-                yield state
-            finally:
-                holder.current = None
-                await state.audit.aclose()
+        async with holder.lease() as state:
+            yield state
 
     server = UltravoxMCPServer(
         SERVER_NAME,

@@ -12,8 +12,11 @@ from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field
 
+from ultravox_calls_mcp.api.errors import InvalidRequestError, NotFoundError
+from ultravox_calls_mcp.api.ids import canonical_uuid
 from ultravox_calls_mcp.api.models import CallStage, Message
 from ultravox_calls_mcp.api.paging import Page
+from ultravox_calls_mcp.config import MAX_PAGE_SIZE
 from ultravox_calls_mcp.mcp.errors import tool_errors
 from ultravox_calls_mcp.mcp.params import (
     READ_ONLY,
@@ -27,6 +30,7 @@ from ultravox_calls_mcp.mcp.params import (
 from ultravox_calls_mcp.mcp.results import cursors
 from ultravox_calls_mcp.mcp.results.compose import compose, read_window
 from ultravox_calls_mcp.mcp.results.message_batches import Batch, read_messages
+from ultravox_calls_mcp.mcp.results.stage_pages import find_message, stage_key
 from ultravox_calls_mcp.mcp.state import AppState, app_state
 from ultravox_calls_mcp.render.budget import cut_note
 from ultravox_calls_mcp.render.transcript import (
@@ -212,7 +216,7 @@ async def get_stage_messages(
         int | None,
         Field(
             description="Read ONE message whole (its callStageMessageIndex, the [n] of a "
-            "transcript line), windowed by text_offset.",
+            "transcript line), windowed by text_offset; takes no roles, cursor or page_size.",
             ge=0,
         ),
     ] = None,
@@ -227,18 +231,25 @@ async def get_stage_messages(
     show their arguments and are paired with their results by invocation id; failed tool
     calls show errorDetails. Filter by role; read one long message whole with
     message_index and text_offset."""
+    _check_one_message_arguments(
+        message_index, text_offset, roles=roles, cursor=cursor, page_size=page_size
+    )
     state = app_state(ctx)
     budget = max_chars or state.settings.max_chars
     client = state.client
-    start = cursors.decode("stage-messages", cursor, tool="get_stage_messages")
     if message_index is not None:
         return await _one_message(state, call_id, call_stage_id, message_index, text_offset, budget)
+    start = cursors.decode("stage-messages", cursor, tool="get_stage_messages")
     size = page_size or state.settings.page_size
 
-    async def fetch(upstream: str | None) -> Page[Message]:
-        return await client.list_stage_messages(
+    # Pages read here are noted, so a message of them read whole later costs one request.
+    key = stage_key(call_id, call_stage_id)
+    fetch = state.stage_pages.noting(
+        key,
+        lambda upstream: client.list_stage_messages(
             call_id, call_stage_id, cursor=upstream, page_size=size
-        )
+        ),
+    )
 
     # An explicit page_size asks for pages of that many rows: one upstream page per result.
     pages = 1 if page_size else state.settings.max_pages
@@ -264,16 +275,41 @@ async def get_stage_messages(
     return _finish(header, entries, batch, budget, kind="stage-messages", how=how, noun="messages")
 
 
+def _check_one_message_arguments(
+    index: int | None,
+    offset: int,
+    *,
+    roles: list[Role] | None,
+    cursor: str | None,
+    page_size: int | None,
+) -> None:
+    """message_index reads one message; the listing's arguments would be ignored there,
+    and text_offset without it has no message to window: both refused, not dropped."""
+    if index is None:
+        if offset:
+            raise ToolError(
+                "text_offset windows one message: pass it with message_index (the [n] of a "
+                "transcript line), or leave it out to list the stage's messages."
+            )
+        return
+    given = [
+        name
+        for name, value in (("roles", roles), ("cursor", cursor), ("page_size", page_size))
+        if value is not None
+    ]
+    if given:
+        raise ToolError(
+            f"message_index reads one message whole and takes no {', '.join(given)} "
+            "(they page through the stage's list). Call again with call_id, call_stage_id, "
+            "message_index and, to read on in a long message, text_offset; or leave out "
+            "message_index to list messages."
+        )
+
+
 async def _one_message(
     state: AppState, call_id: str, stage_id: str, index: int, offset: int, budget: int
 ) -> str:
-    found: Message | None = None
-    client = state.client
-    messages = client.iter_items(lambda c: client.list_stage_messages(call_id, stage_id, cursor=c))
-    async for message in messages:
-        if message.call_stage_message_index == index:
-            found = message
-            break
+    found = await _find_message(state, call_id, stage_id, index)
     if found is None:
         raise ToolError(
             f"Stage {stage_id} has no message with index {index}; "
@@ -290,6 +326,32 @@ async def _one_message(
         label="message",
         how=lambda at: f"get_stage_messages({where}, text_offset={at})",
     )
+
+
+async def _find_message(state: AppState, call_id: str, stage_id: str, index: int) -> Message | None:
+    """From the audit cache (an ended call: no request), else from the page noted to hold
+    it (one request), else walking on from the last noted page before it, at the
+    largest page size: ceil((index + 1) / 200) requests from the stage's start."""
+    key = stage_key(
+        canonical_uuid(call_id, name="call_id"), canonical_uuid(stage_id, name="call_stage_id")
+    )
+    cached = await state.audit.cached_message(key[0], key[1], index)
+    if cached is not None:
+        return cached
+    client, notes = state.client, state.stage_pages
+    fetch = notes.noting(
+        key,
+        lambda c: client.list_stage_messages(call_id, stage_id, cursor=c, page_size=MAX_PAGE_SIZE),
+    )
+    start = notes.start(key, index)
+    try:
+        return await find_message(client.iter_pages(fetch, start_cursor=start), index)
+    except (NotFoundError, InvalidRequestError):
+        if start is None:
+            raise
+    # A noted cursor the API no longer takes: forget the stage's notes, walk from its start.
+    notes.forget(key)
+    return await find_message(client.iter_pages(fetch), index)
 
 
 def register(server: MCPServer[AppState]) -> None:
