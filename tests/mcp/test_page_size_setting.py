@@ -108,3 +108,16 @@ async def test_one_message_by_index_is_found_at_the_largest_page_whatever_the_se
         )
     assert _sizes(sandbox_app, _ends("/messages")) == {str(MAX_PAGE_SIZE)}
     assert sandbox_app.state.requests.count_path("/messages") == 3
+
+
+# append to tests/mcp/test_page_size_setting.py
+
+
+async def test_list_calls_asks_for_a_setting_above_fifty_when_the_rows_fit(
+    sandbox_app: Starlette, data: SandboxData
+) -> None:
+    async with connect(sandbox_app, page_size=120, max_chars=200_000) as client:
+        sandbox_app.state.requests.clear()
+        text = await call_text(client, "list_calls")
+    assert _sizes(sandbox_app, _ends("/api/calls")) == {"120"}
+    assert text.startswith(f"Calls 1–{len(data.calls)} of {len(data.calls)}")

@@ -93,7 +93,7 @@ async def list_calls(
         sort=sort,
     )
     budget = max_chars or state.settings.max_chars
-    asked = page_size or min(state.settings.page_size, 50)
+    asked = page_size or state.settings.page_size
     size = min(asked, _rows_that_fit(budget))
 
     async def fetch(upstream: str | None) -> Page[Call]:
