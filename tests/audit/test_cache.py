@@ -222,3 +222,21 @@ def test_cache_and_concurrency_settings_come_from_the_environment(tmp_path: Path
     assert Settings.from_env({"ULTRAVOX_MCP_CACHE": "1"}).cache_enabled is True
     with pytest.raises(ConfigError):
         Settings.from_env({"ULTRAVOX_MCP_CONCURRENCY": "0"})
+
+
+async def test_a_cached_entry_that_no_longer_parses_is_read_again_not_an_error(
+    app: Starlette, cache_dir: Path, planted: Planted
+) -> None:
+    async with audit_client(app, cache_dir) as client:
+        await call_text(client, "find_problem_calls")
+    ended = next(r for r in planted.data.calls if r.call["ended"] is not None)
+    # What another version might have written: JSON our models refuse (a numeric role).
+    cache = CallCache.open(cache_dir, max_bytes=1 << 30)
+    scope = Scope.of(sandbox_settings().base_url, SANDBOX_API_KEY)
+    cache.put_many(scope, {ended.call_id: {"messages": b'[{"role": 5}]'}})
+    cache.close()
+    app.state.requests.clear()
+    async with audit_client(app, cache_dir) as client:
+        text = await call_text(client, "find_problem_calls")
+    assert "could not read" not in text
+    assert app.state.requests.count_path(f"/api/calls/{ended.call_id}/messages") == 1

@@ -6,6 +6,7 @@ together when Ultravox asks one of them to slow down.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -19,6 +20,8 @@ from ultravox_calls_mcp.api.models import Call, CallEvent, CallStage, CallTool, 
 from ultravox_calls_mcp.api.paging import Page
 from ultravox_calls_mcp.audit.cache import CallCache, Scope
 from ultravox_calls_mcp.config import MAX_PAGE_SIZE
+
+logger = logging.getLogger("ultravox_calls_mcp.audit")
 
 Part = Literal["messages", "events", "stages", "tools"]
 PARTS: Final[tuple[Part, ...]] = ("messages", "events", "stages", "tools")
@@ -96,6 +99,23 @@ def encode(part: Part, items: list[Any]) -> bytes:
     return _ADAPTERS[part].dump_json(items, by_alias=True, exclude_unset=True)
 
 
+def _parsed(call_id: str, blobs: Mapping[str, bytes]) -> dict[str, list[Any]]:
+    """The parts that still parse; one that no longer does (written by another version,
+    say) is a miss, read again from Ultravox, never an error."""
+    parsed: dict[str, list[Any]] = {}
+    for part, blob in blobs.items():
+        try:
+            parsed[part] = decode(part, blob)  # type: ignore[arg-type]  # keys are Parts
+        except ValueError as exc:
+            logger.warning(
+                "cache: call %s %s unreadable (%s); reading it again",
+                call_id,
+                part,
+                type(exc).__name__,
+            )
+    return parsed
+
+
 def decode(part: Part, data: bytes) -> list[Any]:
     result: list[Any] = _ADAPTERS[part].validate_json(data)
     return result
@@ -142,23 +162,32 @@ class CallLoader:
 
     async def lookup(
         self, calls: list[Call], parts: frozenset[Part]
-    ) -> dict[str, dict[str, bytes]]:
-        """Cached parts of the settled calls among ``calls``, in one trip to the database."""
+    ) -> dict[str, dict[str, list[Any]]]:
+        """Cached parts of the settled calls among ``calls``, parsed, in one trip to the
+        database. Parsing runs in that worker thread too: an audit over a warm cache parses
+        thousands of messages, and on the event loop that would hold up every other
+        request of the process (another session's list_calls) until it was done."""
         cache = self._cache
         ids = [call.call_id for call in calls if self.cacheable(call)]
         if cache is None or not ids:
             return {}
-        return await anyio.to_thread.run_sync(cache.get_many, self._scope, ids, parts)
+
+        def read() -> dict[str, dict[str, list[Any]]]:
+            found = cache.get_many(self._scope, ids, parts)
+            return {call_id: _parsed(call_id, blobs) for call_id, blobs in found.items()}
+
+        return await anyio.to_thread.run_sync(read)
 
     async def load(
-        self, call: Call, parts: frozenset[Part], cached: Mapping[str, bytes]
+        self, call: Call, parts: frozenset[Part], cached: Mapping[str, list[Any]]
     ) -> CallData:
+        """``cached``: this call's entry of ``lookup``."""
         loaded: dict[str, Any] = {}
         from_cache: set[Part] = set()
         for part in parts:
-            blob = cached.get(part)
-            if blob is not None and self.cacheable(call):
-                loaded[part] = decode(part, blob)
+            items = cached.get(part)
+            if items is not None and self.cacheable(call):
+                loaded[part] = items
                 from_cache.add(part)
         missing = [part for part in PARTS if part in parts and part not in from_cache]
         # One request at a time per call: the concurrency bound is then a bound on requests.
