@@ -69,6 +69,26 @@ class Outcome:
     numbers: dict[str, float] = field(default_factory=dict)
 
 
+def scaling_outcome(
+    row: str, ratios: dict[str, float], notes: list[str], *, goal: float, measured: str = ""
+) -> Outcome:
+    """A linear-scaling row: the worst of ``ratios`` (time at 4n / time at n, per input
+    shape) against ``goal``; ``measured`` says what grew, e.g. " for 4x messages"."""
+    worst = max(ratios, key=lambda name: ratios[name])
+    return Outcome(
+        rows=[
+            Row(
+                row,
+                f"{ratios[worst]:.1f}x time{measured} (worst: {worst})",
+                f"<= {goal:.0f}x (linear: 4x)",
+                ratios[worst] <= goal,
+            )
+        ],
+        notes=notes,
+        numbers={f"ratio {name}": value for name, value in ratios.items()},
+    )
+
+
 def print_outcome(outcome: Outcome) -> None:
     for line in outcome.notes:
         print(line)

@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from benchmarks.common import Outcome, Row, frozen_like_the_server, print_outcome
+from benchmarks.common import Outcome, frozen_like_the_server, print_outcome, scaling_outcome
 from ultravox_calls_mcp.api.models import Message
 from ultravox_calls_mcp.metrics import compute_metrics, timeline_from_stages
 
@@ -136,18 +136,12 @@ def run(quick: bool = False) -> Outcome:
             f"  {name:<13} {t_small * 1000:7.1f} ms → {t_large * 1000:7.1f} ms "
             f"({ratios[name]:.1f}x for 4x the messages)"
         )
-    worst = max(ratios, key=lambda name: ratios[name])
-    return Outcome(
-        rows=[
-            Row(
-                "metrics computation linear in messages",
-                f"{ratios[worst]:.1f}x time for 4x messages (worst: {worst})",
-                f"<= {GOAL:.0f}x (linear: 4x)",
-                ratios[worst] <= GOAL,
-            )
-        ],
-        notes=notes,
-        numbers={f"ratio {name}": value for name, value in ratios.items()},
+    return scaling_outcome(
+        "metrics computation linear in messages",
+        ratios,
+        notes,
+        goal=GOAL,
+        measured=" for 4x messages",
     )
 
 

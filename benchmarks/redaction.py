@@ -15,7 +15,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-from benchmarks.common import Outcome, Row, print_outcome
+from benchmarks.common import Outcome, print_outcome, scaling_outcome
 from ultravox_calls_mcp.render.redact import redact_text
 from ultravox_calls_mcp.render.text import clean, one_line
 
@@ -65,19 +65,7 @@ def run(quick: bool = False) -> Outcome:
             f"  {name:<11} {t_small * 1000:7.1f} ms → {t_large * 1000:7.1f} ms "
             f"({ratios[name]:.1f}x for 4x the text)"
         )
-    worst = max(ratios, key=lambda name: ratios[name])
-    return Outcome(
-        rows=[
-            Row(
-                "redaction, 4x pathological text",
-                f"{ratios[worst]:.1f}x time (worst: {worst})",
-                f"<= {GOAL:.0f}x (linear: 4x)",
-                ratios[worst] <= GOAL,
-            )
-        ],
-        notes=notes,
-        numbers={f"ratio {name}": value for name, value in ratios.items()},
-    )
+    return scaling_outcome("redaction, 4x pathological text", ratios, notes, goal=GOAL)
 
 
 def main() -> None:
