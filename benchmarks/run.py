@@ -38,6 +38,7 @@ BENCHMARKS: list[tuple[str, str, str]] = [
     ("hostile_regex", "benchmarks.hostile_regex", "hostile regex"),
     ("metrics", "benchmarks.metrics_scaling", "metrics scaling"),
     ("viewer", "benchmarks.viewer_render", "viewer render"),
+    ("viewer_data", "benchmarks.viewer_data", "viewer data"),
 ]
 
 

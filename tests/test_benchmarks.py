@@ -28,9 +28,10 @@ MODULES = [
     "benchmarks.hostile_regex",
     "benchmarks.metrics_scaling",
     "benchmarks.viewer_render",
+    "benchmarks.viewer_data",
 ]
 EXACT_MISSING = {"benchmarks.p1_list_size", "benchmarks.p2_transcript_size"}
-EXACT_ROWS = {"benchmarks.p4_requests"}
+EXACT_ROWS = {"benchmarks.p4_requests", "benchmarks.viewer_data"}
 # Runs in Chromium: skipped where the browser parts are missing, failed for that under CI.
 BROWSER_MODULES = {"benchmarks.viewer_render"}
 
