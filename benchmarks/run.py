@@ -39,6 +39,7 @@ BENCHMARKS: list[tuple[str, str, str]] = [
     ("metrics", "benchmarks.metrics_scaling", "metrics scaling"),
     ("call_metrics", "benchmarks.call_metrics", "call metrics"),
     ("viewer", "benchmarks.viewer_render", "viewer render"),
+    ("viewer_data", "benchmarks.viewer_data", "viewer data"),
 ]
 
 

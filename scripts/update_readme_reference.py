@@ -30,6 +30,8 @@ async def markdown_reference(server: MCPServer[Any]) -> str:
     for tool in tools:
         lines.append(f"#### `{tool.name}` — {tool.title}\n")
         lines.append(_one_paragraph(tool.description or "") + "\n")
+        if (note := _app_note(tool.meta)) is not None:
+            lines.append(note + "\n")
         props: dict[str, Any] = tool.input_schema.get("properties", {})
         required = set(tool.input_schema.get("required", []))
         if props:
@@ -51,6 +53,16 @@ async def markdown_reference(server: MCPServer[Any]) -> str:
         args = ", ".join(a.name for a in prompt.arguments or [])
         lines.append(f"- `{prompt.name}({args})` — {_one_paragraph(prompt.description or '')}")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _app_note(meta: dict[str, Any] | None) -> str | None:
+    """What the MCP Apps ``_meta.ui`` of a tool means for a reader (see "See a call")."""
+    ui = (meta or {}).get("ui")
+    if not isinstance(ui, dict):
+        return None
+    if "model" not in ui.get("visibility", ["model"]):
+        return "*App-only: called by the call viewer page; hosts keep it from the model.*"
+    return f"*Opens the call viewer (`{ui.get('resourceUri')}`) in hosts that render MCP Apps.*"
 
 
 def _one_paragraph(text: str) -> str:

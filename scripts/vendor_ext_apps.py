@@ -8,7 +8,7 @@ connection), so it inlines ``@modelcontextprotocol/ext-apps``'s ``app-with-deps`
 script takes that file from the npm registry with the ordinary npm client (``npm pack``, which
 checks the registry's integrity hash), copies it and the package licence next to the viewer,
 and writes the version and the file's sha256 into ``ext-apps.pin.json``.
-``tests/viewer/test_vendored_bundle.py`` checks the pin on every run and compares the file
+``tests/mcp/app/test_vendored_bundle.py`` checks the pin on every run and compares the file
 byte for byte with the package installed under ``tests/e2e/node_modules`` when it is there;
 bump ``tests/e2e/package.json`` to the same version when moving the pin.
 """
@@ -29,7 +29,7 @@ BUNDLE_IN_PACKAGE = "dist/src/app-with-deps.js"
 LICENSE_IN_PACKAGE = "LICENSE"
 
 ROOT = Path(__file__).resolve().parent.parent
-VENDOR = ROOT / "src" / "ultravox_calls_mcp" / "viewer" / "vendor"
+VENDOR = ROOT / "src" / "ultravox_calls_mcp" / "mcp" / "app" / "vendor"
 BUNDLE = VENDOR / "ext-apps-app-with-deps.js"
 LICENSE = VENDOR / "ext-apps-LICENSE"
 PIN = VENDOR / "ext-apps.pin.json"

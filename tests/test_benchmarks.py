@@ -29,9 +29,10 @@ MODULES = [
     "benchmarks.metrics_scaling",
     "benchmarks.call_metrics",
     "benchmarks.viewer_render",
+    "benchmarks.viewer_data",
 ]
 EXACT_MISSING = {"benchmarks.p1_list_size", "benchmarks.p2_transcript_size"}
-EXACT_ROWS = {"benchmarks.p4_requests"}
+EXACT_ROWS = {"benchmarks.p4_requests", "benchmarks.viewer_data"}
 # Rows that are counts, not timings: exact whatever the machine.
 EXACT_NAMED = {"benchmarks.call_metrics": ("requests",)}
 # Runs in Chromium: skipped where the browser parts are missing, failed for that under CI.

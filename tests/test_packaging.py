@@ -56,8 +56,8 @@ def test_the_wheel_carries_the_package_its_typing_marker_and_entry_point(dist: P
     assert "ultravox_calls_mcp/py.typed" in names
     assert "ultravox_calls_mcp/doctor.py" in names
     # The call viewer's page is built from these at run time: they must ship.
-    assert "ultravox_calls_mcp/viewer/assets/page.html" in names
-    assert "ultravox_calls_mcp/viewer/vendor/ext-apps-app-with-deps.js" in names
+    assert "ultravox_calls_mcp/mcp/app/assets/page.html" in names
+    assert "ultravox_calls_mcp/mcp/app/vendor/ext-apps-app-with-deps.js" in names
     assert not any(name.startswith("tests/") for name in names)
     (entry_points,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
     text = zipfile.ZipFile(wheel).read(entry_points).decode()

@@ -1,231 +1,197 @@
 """The call viewer in a real browser (Debian's Chromium via Playwright), inside a host page
-built on the official ``@modelcontextprotocol/ext-apps/app-bridge``: what a person sees, hears
-and can reach with the keyboard, and what the page must never do.
-
-The page's tool calls are answered by ``FixtureRelay`` (the timeline JSON contract) until the
-server has the app-only tools; then ``client_relay(client.call_tool)`` runs the same tests
-against the real server. Skipped where Chromium, Playwright or the npm packages are missing;
-under CI (``CI`` set) that is a failure instead.
+built on the official ``@modelcontextprotocol/ext-apps/app-bridge``, talking to the REAL
+server: the host relays the page's ``tools/call`` through an MCP client (``ServerRelay``) to
+``build_server`` over the in-process sandbox, so the planted calls' timelines and their
+real WAV audio are what a person sees and hears. Skipped where Chromium, Playwright or the
+npm packages are missing; under CI (``CI`` set) that is a failure instead.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from contextlib import AbstractAsyncContextManager
-from pathlib import Path
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
+from starlette.applications import Starlette
 
-from tests.e2e.clients import in_ci
-from tests.e2e.viewer_fixture import INJECTION, SAMPLE_CALL_ID, SAMPLE_STAGES, sample_timeline
-from tests.e2e.viewer_harness import ARTIFACTS, ViewerPage, missing_browser_parts, open_viewer
-from tests.e2e.viewer_relay import FixtureRelay
-from ultravox_calls_mcp.viewer import MESSAGE_AUDIO_TOOL, RECORDING_TOOL, TIMELINE_TOOL
+from mcp import Client
+from tests.e2e.viewer_harness import (
+    BrowserSession,
+    ViewerPage,
+    browser_session,
+    ready,
+    require_browser,
+    screenshot,
+    viewer_in,
+)
+from tests.e2e.viewer_relay import ServerRelay, client_relay
+from tests.mcp.conftest import connect
+from ultravox_calls_mcp.mcp.app import (
+    MESSAGE_AUDIO_TOOL,
+    RECORDING_TOOL,
+    SHOW_CALL_TOOL,
+    TIMELINE_TOOL,
+)
+from ultravox_calls_mcp.sandbox import SandboxData, create_app
+from ultravox_calls_mcp.sandbox.data.planted_fidelity import HTML_NAME, HTML_SCRIPT
 
-_MISSING = missing_browser_parts()
-if _MISSING is not None:
-    if in_ci():
-        pytest.fail(f"{_MISSING} (CI must run the browser tests)", pytrace=False)
-    pytest.skip(_MISSING, allow_module_level=True)
+require_browser()
 
 from playwright.async_api import expect  # noqa: E402 - only once we know it is installed
 
 pytestmark = pytest.mark.anyio
 
-PAGE_SIZE = 15  # 39 messages: three pages
-SHOW_CALL_RESULT = {
-    "content": [
-        {"type": "text", "text": "Call 8c1f2d3e: 2:11, 39 messages (timeline in the viewer)"}
-    ],
-    "structuredContent": {"callId": SAMPLE_CALL_ID},
-}
+
+@pytest.fixture
+def app() -> Starlette:
+    return create_app()
 
 
-def _relay() -> FixtureRelay:
-    return FixtureRelay(sample_timeline(), page_size=PAGE_SIZE)
+@pytest.fixture
+def data(app: Starlette) -> SandboxData:
+    result: SandboxData = app.state.data
+    return result
 
 
-def _open(relay: FixtureRelay, **options: Any) -> AbstractAsyncContextManager[ViewerPage]:
-    return open_viewer(relay, {"call_id": SAMPLE_CALL_ID}, tool_result=SHOW_CALL_RESULT, **options)
+@asynccontextmanager
+async def _server(app: Starlette) -> AsyncIterator[tuple[Client, BrowserSession]]:
+    async with connect(app) as client, browser_session() as session:
+        yield client, session
 
 
-async def _ready(viewer: ViewerPage) -> None:
-    assert await viewer.state() == "ready", await viewer.frame.locator("#status").text_content()
+@asynccontextmanager
+async def _show(
+    client: Client, session: BrowserSession, call_id: str, **options: Any
+) -> AsyncIterator[tuple[ViewerPage, ServerRelay]]:
+    """What a host does for show_call: call it, open its ui:// page, hand it the tool's
+    input and result, and relay the page's tool calls to the server."""
+    shown = await client_relay(client.call_tool)(SHOW_CALL_TOOL, {"call_id": call_id})
+    relay = ServerRelay(client.call_tool)
+    args = {"call_id": call_id}
+    async with viewer_in(session, relay, args, tool_result=shown, **options) as viewer:
+        yield viewer, relay
 
 
-async def _shot(viewer: ViewerPage, name: str) -> Path:
-    """The whole viewer as a person would see it, saved under tests/e2e/artifacts."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / name
-    # The window is sized to the viewer first (a full-page capture resizes it mid-shot, and
-    # the sandboxed frame, drawn in its own process, can miss that frame), then two frames
-    # are let through before the capture.
-    size = viewer.page.viewport_size
-    height = await viewer.page.locator("iframe#view").evaluate("f => f.offsetHeight")
-    if size is not None:
-        await viewer.page.set_viewport_size({"width": size["width"], "height": int(height)})
-    await viewer.frame.evaluate(
-        "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
-    )
-    await viewer.page.screenshot(path=str(path))
-    return path
+async def _slow_label(client: Client, call_id: str, index: int) -> str:
+    """The slow reply's label as the page writes it, from the server's own numbers."""
+    page = (await client.call_tool(TIMELINE_TOOL, {"call_id": call_id})).structured_content
+    assert page is not None
+    (turn,) = [t for t in page["metrics"]["turns"] if t["index"] == index]
+    assert turn["slow"]
+    return f"{turn['latency']:.1f} s"
 
 
-def _luminance(css_colour: str) -> float:
-    red, green, blue = (int(v) for v in re.findall(r"\d+", css_colour)[:3])
-    return (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255
+async def test_planted_calls_show_stages_a_slow_reply_a_failed_tool_and_a_barge_in(
+    app: Starlette, data: SandboxData
+) -> None:
+    notable = data.notable
+    async with _server(app) as (client, session):
+        async with _show(client, session, notable.multi_stage_call_id) as (viewer, relay):
+            await ready(viewer)
+            frame = viewer.frame
+            for number in (1, 2):
+                band = frame.locator(".stage-band .stage-label", has_text=f"Stage {number}")
+                await expect(band).to_be_visible()
+            await expect(frame.locator(".gap.slow")).to_have_count(4)  # its four slow replies
+            await expect(frame.locator("#transcript .line")).to_have_count(39)
+            # The README's picture (docs/images/call-viewer.png) is copied from this one.
+            await screenshot(viewer, "call-viewer.png")
+            assert relay.count(TIMELINE_TOOL) == 1
+            assert not viewer.errors, viewer.errors
+
+        slow = notable.slow_after_tool
+        label = await _slow_label(client, slow.call_id, slow.message_index)
+        async with _show(client, session, slow.call_id) as (viewer, _):
+            await ready(viewer)
+            gap = viewer.frame.locator(".gap.slow", has_text=label)
+            await expect(gap).to_be_visible()
+            title = re.compile(rf"slower than 2\.0 s.*{notable.slow_tool_name}")
+            await expect(gap).to_have_attribute("title", title)
+
+        async with _show(client, session, notable.failed_tool_call_id) as (viewer, _):
+            await ready(viewer)
+            failed = viewer.frame.locator(".span.tool.failed")
+            await expect(failed).to_have_count(1)
+            await expect(failed).to_have_text("bookAppointment")
+
+        async with _show(client, session, notable.barge_in.call_id) as (viewer, _):
+            await ready(viewer)
+            await expect(viewer.frame.locator(".mark.barge-in")).to_have_count(1)
+            await expect(viewer.frame.locator(".mark.barge-in")).to_be_visible()
+            await expect(viewer.frame.locator(".figures div", has_text="Barge-ins")).to_have_text(
+                "Barge-ins1"
+            )
 
 
-async def test_the_timeline_shows_stages_slow_reply_failed_tool_barge_in_and_dead_air() -> None:
-    relay = _relay()
-    async with _open(relay) as viewer:
-        await _ready(viewer)
+async def test_clicking_a_line_plays_its_audio_from_the_sandbox_through_the_server(
+    app: Starlette, data: SandboxData
+) -> None:
+    case = data.notable.barge_in
+    record = data.call(case.call_id)
+    assert record is not None
+    async with (
+        _server(app) as (client, session),
+        _show(client, session, case.call_id) as (
+            viewer,
+            relay,
+        ),
+    ):
+        await ready(viewer)
         frame = viewer.frame
-        for number in (1, 2):
-            await expect(
-                frame.locator(".stage-band .stage-label", has_text=f"Stage {number}")
-            ).to_be_visible()
-        slow = frame.locator(".gap.slow")
-        await expect(slow).to_have_count(1)
-        await expect(slow).to_have_text("4.1 s")
-        await expect(slow).to_have_attribute(
-            "title", re.compile(r"slower than 2\.0 s.*lookupAppointment")
-        )
-        failed = frame.locator(".span.tool.failed")
-        await expect(failed).to_have_count(1)
-        await expect(failed).to_have_text("lookupAppointment")
-        await expect(frame.locator(".mark.barge-in")).to_be_visible()
-        await expect(frame.locator(".mark.talk-over")).to_be_visible()
-        await expect(frame.locator(".mark.dead-air")).to_have_text("12.0 s dead air")
-        await expect(frame.locator(".event.error")).to_have_count(1)
-        await expect(frame.locator(".figures div", has_text="Barge-ins")).to_have_text("Barge-ins1")
-        # Every message is listed; the untimed one is listed but not drawn.
-        messages = relay.timeline["messages"]
-        speech = [m for m in messages if m["role"] in ("agent", "user") and m["start"] is not None]
-        await expect(frame.locator("#transcript .line")).to_have_count(len(messages))
-        await expect(frame.locator(".bar")).to_have_count(len(speech))
-        # The host grew the iframe to the page's height (size-changed notifications).
-        height = await viewer.page.locator("iframe#view").evaluate(
-            "f => f.getBoundingClientRect().height"
-        )
-        assert height > 700
-        await _shot(viewer, "call-viewer.png")
-    assert relay.count(TIMELINE_TOOL) == math.ceil(len(messages) / PAGE_SIZE)
-    cursors = [args.get("cursor") for name, args in relay.calls if name == TIMELINE_TOOL]
-    assert cursors == [None, "offset:15", "offset:30"]
-    assert not viewer.errors, viewer.errors
-
-
-async def test_clicking_a_line_selects_its_bar_and_plays_its_audio() -> None:
-    relay = _relay()
-    async with _open(relay) as viewer:
-        await _ready(viewer)
-        frame = viewer.frame
-        line = frame.locator("#transcript .line.user", has_text="Maria Lopez, March third")
+        line = frame.locator("#transcript .line.user").first
         await line.click()
         await expect(line).to_have_class(re.compile(r"\bselected\b"))
-        await expect(frame.locator(".bar.user.selected")).to_have_count(1)
         await frame.wait_for_function("() => document.getElementById('audio').currentTime > 0.2")
-        await expect(frame.locator("#now-playing")).to_contain_text("Playing Caller at 0:13.1")
-        await expect(frame.locator("#play-recording")).to_have_text(
-            "Play the recording around 0:13"
-        )
+        await expect(frame.locator("#now-playing")).to_contain_text("Playing Caller at")
         await frame.locator("#play-recording").click()
-        await expect(frame.locator("#now-playing")).to_contain_text(
-            "Playing the recording from 0:08"
+        await expect(frame.locator("#now-playing")).to_contain_text("Playing the recording from")
+        await frame.wait_for_function(
+            "() => { const a = document.getElementById('audio');"
+            " return a.src.length > 0 && a.currentTime > 0.2 && !a.paused; }"
         )
-    audio_calls = [args for name, args in relay.calls if name == MESSAGE_AUDIO_TOOL]
-    assert audio_calls == [
-        {"call_id": SAMPLE_CALL_ID, "stage_id": SAMPLE_STAGES[0], "message_index": 3}
-    ]
-    recording = [args for name, args in relay.calls if name == RECORDING_TOOL]
-    assert recording == [{"call_id": SAMPLE_CALL_ID, "start_seconds": 8.1, "duration_seconds": 30}]
+        assert not viewer.errors, viewer.errors
+    (audio_call,) = [args for name, args in relay.calls if name == MESSAGE_AUDIO_TOOL]
+    user_index = next(
+        i for i, m in enumerate(record.stages[0].messages) if m["role"] == "MESSAGE_ROLE_USER"
+    )
+    assert audio_call == {
+        "call_id": case.call_id,
+        "stage_id": case.stage_id,
+        "message_index": user_index,
+    }
+    assert relay.count(RECORDING_TOOL) == 1
 
 
-async def test_clicking_a_bar_brings_its_line_into_the_transcript() -> None:
-    async with _open(_relay()) as viewer:
-        await _ready(viewer)
+async def test_markup_in_a_callers_words_is_shown_and_runs_nothing(
+    app: Starlette, data: SandboxData
+) -> None:
+    case = data.notable.html_injection
+    async with (
+        _server(app) as (client, session),
+        _show(client, session, case.call_id) as (
+            viewer,
+            _,
+        ),
+    ):
+        await ready(viewer)
         frame = viewer.frame
-        last_bar = frame.locator(".bar.agent").last
-        await last_bar.click()
-        line = frame.locator("#transcript .line.selected")
-        await expect(line).to_contain_text("Goodbye!")
-        await expect(line).to_be_in_viewport()
-
-
-async def test_the_transcript_follows_a_scroll_of_the_zoomed_timeline() -> None:
-    async with _open(_relay()) as viewer:
-        await _ready(viewer)
-        frame = viewer.frame
-        for _ in range(3):
-            await frame.locator("#zoom-in").click()
-        await expect(frame.locator("#timeline")).to_have_attribute("style", "width: 800%;")
-        first = frame.locator("#transcript .line").first
-        await expect(first).to_be_in_viewport()
-        # A person drags the timeline to its end: the transcript follows to the last lines.
-        await frame.locator("#timeline-scroll").evaluate("s => { s.scrollLeft = s.scrollWidth; }")
-        await expect(frame.locator("#transcript .line", has_text="Goodbye!")).to_be_in_viewport()
-        await expect(first).not_to_be_in_viewport()
-
-
-async def test_bars_and_lines_are_reached_and_pressed_with_the_keyboard() -> None:
-    relay = _relay()
-    async with _open(relay) as viewer:
-        await _ready(viewer)
-        frame = viewer.frame
-        await frame.locator("#transcript .line").first.focus()
-        for _ in range(2):
-            await viewer.page.keyboard.press("ArrowDown")
-        focused = frame.locator("#transcript .line:focus")
-        await expect(focused).to_contain_text("Of course. Can I have your name")
-        await viewer.page.keyboard.press("Enter")
-        await expect(focused).to_have_class(re.compile(r"\bselected\b"))
-        # The timeline's bars are one Tab stop; arrows move along them, Space presses one.
-        await frame.locator(".bar").first.focus()
-        await viewer.page.keyboard.press("ArrowRight")
-        await viewer.page.keyboard.press("Space")
-        await expect(frame.locator("#transcript .line.selected")).to_contain_text(
-            "move my cleaning"
-        )
-        tab_stops = await frame.evaluate("document.querySelectorAll('.bar[tabindex=\"0\"]').length")
-        assert tab_stops == 1
-    assert [args["message_index"] for name, args in relay.calls if name == MESSAGE_AUDIO_TOOL] == [
-        2
-    ]
-
-
-async def test_the_page_follows_the_host_theme() -> None:
-    async with _open(_relay(), host_context={"theme": "dark"}) as viewer:
-        await _ready(viewer)
-        background = "getComputedStyle(document.body).backgroundColor"
-        dark = await viewer.frame.evaluate(background)
-        await _shot(viewer, "call-viewer-dark.png")
-        await viewer.page.evaluate("window.setHostTheme('light')")
-        await viewer.frame.wait_for_function(
-            "() => document.documentElement.dataset.theme === 'light'"
-        )
-        light = await viewer.frame.evaluate(background)
-    assert _luminance(dark) < 0.15, dark
-    assert _luminance(light) > 0.9, light
-
-
-async def test_call_text_is_shown_as_text_and_runs_nothing() -> None:
-    async with _open(_relay()) as viewer:
-        await _ready(viewer)
-        frame = viewer.frame
-        await expect(frame.locator("#transcript .line.user", has_text=INJECTION)).to_have_count(1)
-        await expect(frame.locator("#events")).to_contain_text("<script>window.__pwned=2</script>")
-        assert await frame.evaluate("typeof window.__pwned") == "undefined"
+        lines = frame.locator("#transcript .line.user")
+        await expect(lines.filter(has_text=HTML_NAME)).to_have_count(1)
+        await expect(lines.filter(has_text=HTML_SCRIPT)).to_have_count(1)
         assert await frame.evaluate("document.querySelectorAll('img').length") == 0
         assert await frame.evaluate("document.scripts.length") == 1
+        errors = list(viewer.errors)
+    assert not any(error.startswith("dialog:") for error in errors), errors
 
 
-async def test_no_request_leaves_the_iframe() -> None:
-    relay = _relay()
-    async with _open(relay) as viewer:
-        await _ready(viewer)
+async def test_no_request_leaves_the_iframe(app: Starlette, data: SandboxData) -> None:
+    async with (
+        _server(app) as (client, session),
+        _show(client, session, data.notable.dead_air.call_id) as (viewer, relay),
+    ):
+        await ready(viewer)
         await viewer.frame.locator("#transcript .line.agent").first.click()
         await viewer.frame.wait_for_function(
             "() => document.getElementById('audio').currentTime > 0"
@@ -239,24 +205,10 @@ async def test_no_request_leaves_the_iframe() -> None:
     assert all(url.startswith(viewer.origin) for url, in_iframe in requests if not in_iframe)
 
 
-async def test_the_page_is_readable_at_400_pixels() -> None:
-    async with _open(_relay(), width=400, height=800) as viewer:
-        await _ready(viewer)
-        frame = viewer.frame
-        overflow = await frame.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0
-        await expect(frame.locator(".gap.slow")).to_be_visible()
-        await expect(frame.locator("#transcript .line").first).to_be_visible()
-        await _shot(viewer, "call-viewer-400px.png")
-
-
-async def test_a_server_error_is_shown_in_its_own_words() -> None:
-    relay = _relay()
-    async with open_viewer(relay, {"call_id": "no-such-call"}) as viewer:
+async def test_a_server_error_is_shown_in_its_own_words(app: Starlette) -> None:
+    unknown = "00000000-0000-4000-8000-000000000000"
+    async with _server(app) as (client, session), _show(client, session, unknown) as (viewer, _):
         assert await viewer.state() == "error"
-        await expect(viewer.frame.locator("#status")).to_have_text(
-            "No call with id 'no-such-call'."
+        await expect(viewer.frame.locator("#status")).to_contain_text(
+            f"Ultravox has no call {unknown} (404)"
         )
-    assert relay.count(TIMELINE_TOOL) == 1

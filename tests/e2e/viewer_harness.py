@@ -8,6 +8,7 @@ The host page (``viewer_host/``) and the official host library it imports (from
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import threading
 from collections.abc import AsyncIterator, Iterator
@@ -19,10 +20,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tests.e2e.viewer_relay import Relay
-from ultravox_calls_mcp.viewer import TIMELINE_TOOL, viewer_html
+from ultravox_calls_mcp.mcp.app import TIMELINE_TOOL, viewer_html
 
 if TYPE_CHECKING:
-    from playwright.async_api import Browser, Frame, Page
+    from playwright.async_api import Browser, Dialog, Frame, Page
 
 E2E = Path(__file__).resolve().parent
 NODE_MODULES = E2E / "node_modules"
@@ -158,6 +159,11 @@ async def browser_session() -> AsyncIterator[BrowserSession]:
                 await browser.close()
 
 
+def _record_dialog(viewer: ViewerPage, dialog: Dialog) -> None:
+    viewer.errors.append(f"dialog: {dialog.message}")
+    asyncio.ensure_future(dialog.dismiss())  # noqa: RUF006 - Playwright's loop holds it
+
+
 @asynccontextmanager
 async def viewer_in(
     session: BrowserSession,
@@ -178,6 +184,8 @@ async def viewer_in(
             "request", lambda r: viewer.requests.append((r.url, r.frame.parent_frame is not None))
         )
         page.on("pageerror", lambda e: viewer.errors.append(str(e)))
+        # A dialog (alert, confirm) means something ran that should not have: recorded, closed.
+        page.on("dialog", lambda d: _record_dialog(viewer, d))
         page.on("console", lambda m: viewer.errors.append(m.text) if m.type == "error" else None)
         if not isinstance(relay, InPageTimeline):
             await page.expose_function("relayToolCall", relay)
@@ -213,3 +221,40 @@ async def open_viewer(
         viewer_in(session, relay, tool_input, **options) as viewer,
     ):
         yield viewer
+
+
+def require_browser() -> None:
+    """Skip the calling test module where the browser parts are missing (fail under CI)."""
+    import pytest
+
+    from tests.e2e.clients import in_ci
+
+    missing = missing_browser_parts()
+    if missing is not None:
+        if in_ci():
+            pytest.fail(f"{missing} (CI must run the browser tests)", pytrace=False)
+        pytest.skip(missing, allow_module_level=True)
+
+
+async def ready(viewer: ViewerPage) -> None:
+    """The viewer finished loading without an error."""
+    state = await viewer.state()
+    assert state == "ready", await viewer.frame.locator("#status").text_content()
+
+
+async def screenshot(viewer: ViewerPage, name: str) -> Path:
+    """The whole viewer as a person would see it, saved under tests/e2e/artifacts."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / name
+    # The window is sized to the viewer first (a full-page capture resizes it mid-shot, and
+    # the sandboxed frame, drawn in its own process, can miss that frame), then two frames
+    # are let through before the capture.
+    size = viewer.page.viewport_size
+    height = await viewer.page.locator("iframe#view").evaluate("f => f.offsetHeight")
+    if size is not None:
+        await viewer.page.set_viewport_size({"width": size["width"], "height": int(height)})
+    await viewer.frame.evaluate(
+        "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+    )
+    await viewer.page.screenshot(path=str(path))
+    return path

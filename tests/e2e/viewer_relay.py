@@ -1,9 +1,9 @@
-"""What answers the viewer's ``tools/call`` in the browser tests: a fixture stand-in for the
-server's app-only tools, with the same names, arguments and result shapes.
+"""What answers the viewer's ``tools/call`` in the browser tests.
 
-The host page hands each call to ``relay(name, arguments) -> CallToolResult dict``. Until the
-server has the tools, ``FixtureRelay`` answers from a timeline JSON; to test the real server,
-pass a relay built on an MCP client session instead (see ``client_relay``)."""
+The host page hands each call to ``relay(name, arguments) -> CallToolResult dict``.
+``ServerRelay`` passes it to the real server through an MCP client session; ``FixtureRelay``
+answers from a fixture timeline JSON, with the same names, arguments and result shapes
+(for page behaviour that needs one call holding every feature at once)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ultravox_calls_mcp.viewer.contract import (
+from ultravox_calls_mcp.mcp.app.contract import (
     MESSAGE_AUDIO_TOOL,
     RECORDING_MAX_SECONDS,
     RECORDING_TOOL,
@@ -127,6 +127,21 @@ class FixtureRelay:
             most = f"{RECORDING_MAX_SECONDS:g} s"
             return _error(f"The window must start at 0 s or later and last at most {most}.")
         return _audio(self.wav, f"Recording from {start:g} s for {duration:g} s.")
+
+
+@dataclass
+class ServerRelay:
+    """The real server's tools, through ``call_tool`` of an MCP client, each call logged."""
+
+    call_tool: Callable[[str, dict[str, Any]], Awaitable[Any]]
+    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    def count(self, tool: str) -> int:
+        return sum(1 for name, _ in self.calls if name == tool)
+
+    async def __call__(self, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
+        self.calls.append((name, dict(arguments)))
+        return await client_relay(self.call_tool)(name, arguments)
 
 
 def client_relay(call_tool: Callable[[str, dict[str, Any]], Awaitable[Any]]) -> Relay:

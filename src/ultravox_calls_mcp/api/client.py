@@ -16,7 +16,7 @@ import random as _random
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from types import TracebackType
-from typing import Final, Literal, Self, TypeVar
+from typing import TYPE_CHECKING, Final, Literal, Self, TypeVar
 
 import anyio
 import httpx2
@@ -38,6 +38,9 @@ from .models import Account, Agent, Call, CallEvent, CallStage, CallTool, Messag
 from .paging import Page, WirePage, iterate_items, iterate_pages
 from .retry import RetryPolicy
 from .transport import ApiTransport, Sleep, display_origin, parse_body
+
+if TYPE_CHECKING:
+    from .media import Audio
 
 MessageMode = Literal["in_call", "last_stage"]
 Severity = Literal["debug", "info", "warning", "error"]
@@ -221,6 +224,46 @@ class UltravoxClient:
         subject = f"stage {sid} of call {cid}"
         body = await self._get(f"/api/calls/{cid}/stages/{sid}/tools", (), subject, "call_stage_id")
         return parse_body(body, _TOOLS.validate_json, subject)
+
+    # -- audio ---------------------------------------------------------------------------
+
+    async def get_message_audio(self, call_id: str, call_stage_id: str, index: int) -> Audio:
+        """One message's audio (its callStageMessageIndex within the stage)."""
+        cid = canonical_uuid(call_id, name="call_id")
+        sid = canonical_uuid(call_stage_id, name="call_stage_id")
+        if isinstance(index, bool) or not isinstance(index, int) or index < 0:
+            raise InvalidRequestError("message_index must be a whole number, 0 or more.")
+        subject = f"the audio of message {index} of stage {sid} (call {cid})"
+        from .media import fetch_audio  # on first use: audio is the viewer's, not start-up's
+
+        return await fetch_audio(
+            self._lazy.api(),
+            f"/api/calls/{cid}/stages/{sid}/messages/{index}/audio",
+            subject,
+            not_found=(
+                f"Ultravox has no audio for message {index} of stage {sid} of call {cid} (404). "
+                "Only spoken agent and caller messages have audio; tool calls, typed text and "
+                "carried-over messages have none."
+            ),
+            pause=self._pause,
+        )
+
+    async def get_recording(self, call_id: str) -> Audio:
+        """The call's recording, following the API's redirect to its storage host."""
+        cid = canonical_uuid(call_id, name="call_id")
+        from .media import fetch_audio  # on first use: audio is the viewer's, not start-up's
+
+        return await fetch_audio(
+            self._lazy.api(),
+            f"/api/calls/{cid}/recording",
+            f"the recording of call {cid}",
+            not_found=(
+                f"Ultravox has no recording for call {cid} (404): recording was off for this "
+                "call, the call never connected, or the id is wrong."
+            ),
+            about="call_id",
+            pause=self._pause,
+        )
 
     # -- agents and account --------------------------------------------------------------
 

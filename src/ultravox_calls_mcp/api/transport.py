@@ -1,15 +1,14 @@
 """One logical GET against the Ultravox API: deadline, retries, status mapping, capped body.
 
-Kept apart from the endpoint methods so that this is the only code that sees
-an HTTP response; everything it raises is an ``UltravoxError``.
+Kept apart from the endpoint methods; with ``exchange.py`` (one attempt, the retry loop)
+it is the only code that sees an HTTP response, and everything it raises is an
+``UltravoxError``. ``media.py`` builds on the same pieces for audio and its redirects.
 """
 
 from __future__ import annotations
 
-import logging
 import random as _random
 import re
-import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Final, TypeVar
 from urllib.parse import urlsplit
@@ -22,36 +21,21 @@ from .. import __version__
 from ..config import Settings
 from .errors import (
     AuthenticationError,
-    ConnectionFailedError,
     DeadlineExceededError,
     InvalidResponseError,
     UltravoxError,
-    UpstreamTimeoutError,
     error_for_status,
-    retry_after_too_long,
 )
-from .retry import RetryPolicy, parse_retry_after
+from .exchange import Exchange, Sleep, attempt, media_type, read_capped, retrying
+from .log_guard import guard_http_logs
+from .retry import RetryPolicy
 
-logger = logging.getLogger("ultravox_calls_mcp.api")
+__all__ = ["BASE_HINT", "ApiTransport", "Sleep", "display_origin", "parse_body"]
 
-Sleep = Callable[[float], Awaitable[None]]
 R = TypeVar("R")
 
 BASE_HINT: Final = "Check that ULTRAVOX_BASE_URL points at the Ultravox API."
 _SHAPE_PART = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,40}|\d{1,6}")
-
-
-class _Retry(Exception):
-    """Internal: this attempt failed in a way worth another try."""
-
-    def __init__(self, error: UltravoxError, retry_after: float | None) -> None:
-        super().__init__(error.message)
-        self.error = error
-        self.retry_after = retry_after
-
-
-class _CutOff(InvalidResponseError):
-    """A body that ended early; retried like a timeout, reported as an invalid answer."""
 
 
 class ApiTransport:
@@ -66,11 +50,14 @@ class ApiTransport:
         sleep: Sleep = anyio.sleep,
         random: Callable[[], float] = _random.random,
     ) -> None:
+        guard_http_logs()  # a redirect's signed URL must not reach a log line
         self._settings = settings
         self._policy = retry_policy if retry_policy is not None else RetryPolicy()
         self._sleep = sleep
         self._random = random
         self._origin = display_origin(settings.base_url)
+        self._transport = transport
+        self._bare: httpx2.AsyncClient | None = None
         headers = {
             "User-Agent": f"ultravox-calls-mcp/{__version__}",
             "Accept": "application/json",
@@ -94,8 +81,14 @@ class ApiTransport:
     def origin(self) -> str:
         return self._origin
 
+    @property
+    def settings(self) -> Settings:
+        return self._settings
+
     async def aclose(self) -> None:
         await self._http.aclose()
+        if self._bare is not None:
+            await self._bare.aclose()
 
     async def get(
         self,
@@ -106,132 +99,105 @@ class ApiTransport:
         *,
         pause: Sleep | None = None,
     ) -> bytes:
-        """``about``: the identifier a 404 would be about; ``pause``: how to wait before a
-        retry, instead of this transport's own sleep (see UltravoxClient.with_retry_pause)."""
+        """A JSON answer's body. ``about``: the identifier a 404 would be about; ``pause``:
+        how to wait before a retry, instead of this transport's own sleep (see
+        UltravoxClient.with_retry_pause)."""
+
+        async def read(response: httpx2.Response) -> bytes:
+            return await self._read_json(response, subject)
+
+        exchange = self.api_exchange(path, params, subject, about, read)
+        return await self.within_deadline(
+            subject, lambda deadline: self.retry(exchange, deadline, pause)
+        )
+
+    def api_exchange(
+        self,
+        path: str,
+        params: Sequence[tuple[str, str]],
+        subject: str,
+        about: str | None,
+        read: Callable[[httpx2.Response], Awaitable[R]],
+        *,
+        on_redirect: Callable[[int, str], R] | None = None,
+    ) -> Exchange[R]:
+        """A GET of ``path`` on the API origin, with the API key."""
+
+        def status_error(status: int, retry_after: float | None) -> UltravoxError:
+            return error_for_status(status, subject=subject, about=about, retry_after=retry_after)
+
+        return Exchange(
+            http=self._http,
+            url=path,
+            params=params,
+            log_as=path,
+            read=read,
+            status_error=status_error,
+            unreachable=(
+                f"Could not reach Ultravox at {self._origin} for {subject}. Check the network "
+                "connection and ULTRAVOX_BASE_URL."
+            ),
+            timed_out=(
+                f"Ultravox did not answer a request for {subject} in time. Try again shortly."
+            ),
+            on_redirect=on_redirect,
+        )
+
+    def bare_http(self) -> httpx2.AsyncClient:
+        """A client that sends no credential and no cookie, for hosts other than the API
+        origin (a recording's signed storage URL); same timeouts and network seam."""
+        if self._bare is None:
+            self._bare = httpx2.AsyncClient(
+                headers={"User-Agent": f"ultravox-calls-mcp/{__version__}"},
+                timeout=self._http.timeout,
+                follow_redirects=False,
+                transport=self._transport,
+            )
+        self._bare.cookies.clear()  # nothing one storage answer set reaches another request
+        return self._bare
+
+    async def within_deadline(
+        self, subject: str, work: Callable[[float], Awaitable[R]], *, deadline: float | None = None
+    ) -> R:
+        """``work(deadline)`` bounded by the request deadline, retries (and redirects)
+        included; the key must be configured first."""
         if self._settings.api_key is None:
             raise AuthenticationError(
                 "No Ultravox API key is configured. Set ULTRAVOX_API_KEY to a key from the "
                 "Ultravox console."
             )
-        deadline = self._settings.request_deadline
-        with anyio.move_on_after(deadline) as scope:
-            return await self._attempts(path, params, subject, about, scope.deadline, pause)
+        seconds = self._settings.request_deadline if deadline is None else deadline
+        with anyio.move_on_after(seconds) as scope:
+            return await work(scope.deadline)
         raise DeadlineExceededError(
-            f"A request for {subject} did not finish within {deadline:g} s, retries included. "
+            f"A request for {subject} did not finish within {seconds:g} s, retries included. "
             "Try again later or ask for less (a smaller page_size)."
         )
 
-    async def _attempts(
-        self,
-        path: str,
-        params: Sequence[tuple[str, str]],
-        subject: str,
-        about: str | None,
-        deadline: float,
-        pause: Sleep | None,
-    ) -> bytes:
-        policy = self._policy
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                return await self._attempt(path, params, subject, about, attempt)
-            except _Retry as retry:
-                failure = retry
-            # Raised outside the except block so no httpx exception (which
-            # holds the request and its headers) rides along as __context__.
-            if policy.exceeds_cap(failure.retry_after):
-                status = failure.error.status_code or 429
-                raise retry_after_too_long(
-                    status, failure.retry_after or 0.0, policy.retry_after_cap
-                )
-            if attempt >= policy.max_attempts:
-                raise failure.error
-            delay = policy.delay_before_retry(attempt, failure.retry_after, self._random())
-            if anyio.current_time() + delay >= deadline:
-                raise failure.error  # waiting would outlast the deadline anyway
-            logger.debug("GET %s: retrying in %.3f s (attempt %d failed)", path, delay, attempt)
-            await (pause or self._sleep)(delay)
+    async def retry(self, exchange: Exchange[R], deadline: float, pause: Sleep | None = None) -> R:
+        """``exchange`` attempted under this transport's retry policy until ``deadline``."""
+        return await retrying(
+            lambda number: attempt(exchange, number, self._policy),
+            policy=self._policy,
+            deadline=deadline,
+            sleep=pause or self._sleep,
+            random=self._random,
+            log_as=exchange.log_as,
+        )
 
-    async def _attempt(
-        self,
-        path: str,
-        params: Sequence[tuple[str, str]],
-        subject: str,
-        about: str | None,
-        attempt: int,
-    ) -> bytes:
-        started = time.perf_counter()
-        failure: UltravoxError | None = None
-        status = 0
-        retry_after: float | None = None
-        try:
-            async with self._http.stream("GET", path, params=tuple(params)) as response:
-                status = response.status_code
-                if 200 <= status < 300:
-                    body = await self._read_body(response, subject)
-                    _log(path, status, attempt, started)
-                    return body
-                retry_after = parse_retry_after(response.headers.get("retry-after"))
-        except httpx2.TimeoutException:
-            failure = UpstreamTimeoutError(
-                f"Ultravox did not answer a request for {subject} in time. Try again shortly."
-            )
-        except httpx2.TransportError:
-            failure = ConnectionFailedError(
-                f"Could not reach Ultravox at {self._origin} for {subject}. Check the network "
-                "connection and ULTRAVOX_BASE_URL."
-            )
-        if failure is not None:
-            _log(path, None, attempt, started)
-            raise _Retry(failure, None)
-        _log(path, status, attempt, started)
-        error = error_for_status(status, subject=subject, about=about, retry_after=retry_after)
-        if self._policy.is_retryable_status(status):
-            raise _Retry(error, retry_after)
-        raise error
-
-    async def _read_body(self, response: httpx2.Response, subject: str) -> bytes:
-        media_type = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-        if media_type != "application/json" and not media_type.endswith("+json"):
+    async def _read_json(self, response: httpx2.Response, subject: str) -> bytes:
+        kind = media_type(response)
+        if kind != "application/json" and not kind.endswith("+json"):
             raise InvalidResponseError(
                 f"Ultravox answered a request for {subject} with something other than JSON. "
                 f"{BASE_HINT}"
             )
         cap = self._settings.max_response_bytes
-        declared = response.headers.get("content-length", "")
-        too_large = InvalidResponseError(
+        too_large = (
             f"The answer for {subject} is larger than the {cap} byte limit and was not read. "
             "Ask for a smaller page_size."
         )
-        if declared.isdigit() and int(declared) > cap:
-            raise too_large
-        chunks: list[bytes] = []
-        size = 0
-        problem: UltravoxError | None = None
-        try:
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > cap:
-                    problem = too_large  # stop reading: closing the stream drops the rest
-                    break
-                chunks.append(chunk)
-        except httpx2.TimeoutException:
-            problem = UpstreamTimeoutError(
-                f"Ultravox stopped sending the answer for {subject}. Try again shortly."
-            )
-        except httpx2.TransportError:
-            # The connection dropped mid-body: transient, and a GET is safe to repeat.
-            problem = _CutOff(f"The answer for {subject} was cut off. Try again shortly.")
-        except httpx2.HTTPError:
-            problem = InvalidResponseError(
-                f"The answer for {subject} could not be decoded. Try again."
-            )
-        if isinstance(problem, UpstreamTimeoutError | _CutOff):
-            raise _Retry(problem, None)
-        if problem is not None:
-            raise problem
-        return b"".join(chunks)
+        return await read_capped(response, cap, too_large, subject)
 
 
 def parse_body(body: bytes, parse: Callable[[bytes], R], subject: str) -> R:
@@ -250,13 +216,6 @@ def parse_body(body: bytes, parse: Callable[[bytes], R], subject: str) -> R:
         f"The answer for {subject} did not have the expected shape "
         f"({len(errors)} problem(s), first at {where or 'the top level'})."
     )
-
-
-def _log(path: str, status: int | None, attempt: int, started: float) -> None:
-    if logger.isEnabledFor(logging.DEBUG):
-        elapsed_ms = (time.perf_counter() - started) * 1000
-        outcome = status if status is not None else "no response"
-        logger.debug("GET %s -> %s (attempt %d, %.1f ms)", path, outcome, attempt, elapsed_ms)
 
 
 def display_origin(base_url: str) -> str:

@@ -16,8 +16,8 @@ import pytest
 
 from tests.e2e.clients import NODE_MODULES, in_ci
 
-ROOT = Path(__file__).resolve().parents[2]
-VENDOR = ROOT / "src" / "ultravox_calls_mcp" / "viewer" / "vendor"
+ROOT = Path(__file__).resolve().parents[3]
+VENDOR = ROOT / "src" / "ultravox_calls_mcp" / "mcp" / "app" / "vendor"
 PIN: dict[str, Any] = json.loads((VENDOR / "ext-apps.pin.json").read_text(encoding="utf-8"))
 BUNDLE = VENDOR / "ext-apps-app-with-deps.js"
 E2E = ROOT / "tests" / "e2e"

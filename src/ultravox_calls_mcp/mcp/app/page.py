@@ -14,7 +14,7 @@ import json
 import re
 from importlib.resources import files
 
-from ultravox_calls_mcp.viewer.contract import page_contract
+from ultravox_calls_mcp.mcp.app.contract import page_contract
 
 # The page's own scripts, in the order they are concatenated (later ones use earlier ones).
 SCRIPTS = ("data.js", "layout.js", "timeline.js", "transcript.js", "player.js", "main.js")
@@ -32,7 +32,7 @@ class ViewerBuildError(RuntimeError):
 
 
 def _asset(*parts: str) -> str:
-    return files("ultravox_calls_mcp.viewer").joinpath(*parts).read_text(encoding="utf-8")
+    return files("ultravox_calls_mcp.mcp.app").joinpath(*parts).read_text(encoding="utf-8")
 
 
 def bundle_as_expression(source: str) -> str:

@@ -1,11 +1,11 @@
 """The call viewer: an MCP App page that draws a call's timeline and plays its audio.
 
-Pure assets and names: no MCP server code lives here. The server registers ``VIEWER_URI``
-with ``viewer_html()`` (mimeType ``VIEWER_MIME_TYPE``), binds ``show_call`` to it and serves
-the app-only tools named in ``contract``.
+``tools.build_apps()`` registers the page (``VIEWER_URI``, ``viewer_html()``), ``show_call``
+bound to it and the app-only tools named in ``contract``; ``build_server`` passes it to the
+SDK as an extension. This package's top level stays light (names and the page only).
 """
 
-from ultravox_calls_mcp.viewer.contract import (
+from ultravox_calls_mcp.mcp.app.contract import (
     MESSAGE_AUDIO_TOOL,
     RECORDING_TOOL,
     SHOW_CALL_TOOL,
@@ -13,7 +13,7 @@ from ultravox_calls_mcp.viewer.contract import (
     VIEWER_MIME_TYPE,
     VIEWER_URI,
 )
-from ultravox_calls_mcp.viewer.page import viewer_html
+from ultravox_calls_mcp.mcp.app.page import viewer_html
 
 __all__ = [
     "MESSAGE_AUDIO_TOOL",

@@ -12,8 +12,8 @@ from importlib.resources import files
 
 import pytest
 
-from ultravox_calls_mcp.viewer import viewer_html
-from ultravox_calls_mcp.viewer.contract import (
+from ultravox_calls_mcp.mcp.app import viewer_html
+from ultravox_calls_mcp.mcp.app.contract import (
     MESSAGE_AUDIO_TOOL,
     RECORDING_MAX_SECONDS,
     RECORDING_TOOL,
@@ -21,9 +21,9 @@ from ultravox_calls_mcp.viewer.contract import (
     TIMELINE_TOOL,
     page_contract,
 )
-from ultravox_calls_mcp.viewer.page import SCRIPTS, ViewerBuildError, bundle_as_expression
+from ultravox_calls_mcp.mcp.app.page import SCRIPTS, ViewerBuildError, bundle_as_expression
 
-ASSETS = files("ultravox_calls_mcp.viewer").joinpath("assets")
+ASSETS = files("ultravox_calls_mcp.mcp.app").joinpath("assets")
 
 
 def _own_scripts() -> dict[str, str]:

@@ -27,6 +27,9 @@ from typing import Final
 VIEWER_URI: Final = "ui://ultravox-calls/call-viewer.html"
 VIEWER_MIME_TYPE: Final = "text/html;profile=mcp-app"
 
+# Where an app-only tool is surfaced (``_meta.ui.visibility``): to the page, not the model.
+APP_ONLY: Final = ("app",)
+
 SHOW_CALL_TOOL: Final = "show_call"
 TIMELINE_TOOL: Final = "get_call_timeline"
 MESSAGE_AUDIO_TOOL: Final = "get_message_audio"
