@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.request import urlopen
 
+from mcp.client import advertise
 from mcp.types import CallToolResult, TextContent
 from pydantic import SecretStr
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -33,6 +34,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from mcp import Client
 from ultravox_calls_mcp.cli import freeze_start_up_heap
 from ultravox_calls_mcp.config import Settings
+from ultravox_calls_mcp.mcp.app.contract import VIEWER_MIME_TYPE
 from ultravox_calls_mcp.mcp.server import build_server
 from ultravox_calls_mcp.sandbox import SANDBOX_API_KEY, RequestLog
 
@@ -127,9 +129,11 @@ def sandbox_settings(base_url: str, **overrides: object) -> Settings:
 
 @asynccontextmanager
 async def connect(base_url: str, **overrides: object) -> AsyncIterator[Client]:
-    """Our real server (real HTTP to the loopback sandbox) behind an in-memory MCP client."""
+    """Our real server (real HTTP to the loopback sandbox) behind an in-memory MCP client
+    that, like Claude Desktop, renders MCP Apps (so the viewer's own tools are listed)."""
     server = build_server(sandbox_settings(base_url, **overrides))
-    async with Client(server) as client:
+    apps_host = advertise("io.modelcontextprotocol/ui", {"mimeTypes": [VIEWER_MIME_TYPE]})
+    async with Client(server, extensions=[apps_host]) as client:
         yield client
 
 

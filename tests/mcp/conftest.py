@@ -8,12 +8,14 @@ from typing import Any
 
 import httpx2
 import pytest
+from mcp.client import advertise
 from mcp.types import CallToolResult, TextContent
 from starlette.applications import Starlette
 
 from mcp import Client
 from tests.conftest import leaked_secret
 from ultravox_calls_mcp.api.transport import Sleep
+from ultravox_calls_mcp.mcp.app.contract import VIEWER_MIME_TYPE
 from ultravox_calls_mcp.mcp.server import build_server
 from ultravox_calls_mcp.sandbox import SandboxData, create_app, sandbox_settings
 
@@ -29,16 +31,25 @@ def data(sandbox_app: Starlette) -> SandboxData:
     return result
 
 
+# What a host that renders MCP Apps (Claude Desktop, VS Code) advertises at initialize.
+APPS_HOST = advertise("io.modelcontextprotocol/ui", {"mimeTypes": [VIEWER_MIME_TYPE]})
+
+
 def connect(
-    app: Starlette, *, mode: str = "auto", sleep: Sleep | None = None, **overrides: object
+    app: Starlette,
+    *,
+    mode: str = "auto",
+    sleep: Sleep | None = None,
+    apps: bool = True,
+    **overrides: object,
 ) -> Client:
-    """A client of the real server over ``app``; ``sleep`` records its retry back-off
-    (with zero jitter) instead of waiting it out."""
+    """A client of the real server over ``app``, by default one that renders MCP Apps
+    (``apps=False``: one that does not); ``sleep`` records its retry back-off (with zero
+    jitter) instead of waiting it out."""
     seams: dict[str, Any] = {} if sleep is None else {"sleep": sleep, "random": lambda: 0.0}
     transport = httpx2.ASGITransport(app=app)
-    return Client(
-        build_server(sandbox_settings(**overrides), http_transport=transport, **seams), mode=mode
-    )
+    server = build_server(sandbox_settings(**overrides), http_transport=transport, **seams)
+    return Client(server, mode=mode, extensions=[APPS_HOST] if apps else None)
 
 
 # Every tool test runs in both protocol modes: the current one and the legacy

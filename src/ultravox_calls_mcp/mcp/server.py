@@ -27,6 +27,7 @@ from ultravox_calls_mcp.api.transport import Sleep
 from ultravox_calls_mcp.config import Settings
 from ultravox_calls_mcp.mcp import prompts, resources, tools
 from ultravox_calls_mcp.mcp.app.tools import build_apps
+from ultravox_calls_mcp.mcp.app.visibility import HideAppOnlyTools
 from ultravox_calls_mcp.mcp.state import AppState, StateHolder
 
 SERVER_NAME = "ultravox-calls"
@@ -167,8 +168,10 @@ def build_server(
         version=__version__,
         lifespan=lifespan,
         log_level="WARNING",
-        # The call viewer (MCP App): show_call, its ui:// page and the page's own tools.
+        # The call viewer (MCP App): show_call, its ui:// page and the page's own tools,
+        # which only clients that can render the page see.
         extensions=[build_apps()],
+        middleware=[HideAppOnlyTools()],
     )
     tools.register_all(server)
     resources.register(server, holder)

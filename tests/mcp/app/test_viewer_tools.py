@@ -244,3 +244,22 @@ async def test_a_recording_window_is_cut_on_the_server_within_two_megabytes(
         client, RECORDING_TOOL, call_id=data.notable.stress_call_id, start_seconds=0
     )
     assert "no recording for call" in unrecorded
+
+
+async def test_a_client_without_mcp_apps_sees_no_app_only_tool_and_cannot_call_one(
+    sandbox_app: Starlette, data: SandboxData
+) -> None:
+    call_id = data.notable.slow_after_tool.call_id
+    async with connect(sandbox_app, apps=False) as plain, connect(sandbox_app) as host:
+        plain_names = {tool.name for tool in (await plain.list_tools()).tools}
+        host_names = {tool.name for tool in (await host.list_tools()).tools}
+        refused = await plain.call_tool("get_call_timeline", {"call_id": call_id})
+        overview = await plain.call_tool("show_call", {"call_id": call_id})
+    app_only = {"get_call_timeline", "get_message_audio", "get_recording_window"}
+    assert app_only <= host_names
+    assert plain_names == host_names - app_only
+    assert "show_call" in plain_names  # model-visible: its text serves every client
+    assert refused.is_error
+    assert "get_call_metrics" in text_of(refused)
+    assert refused.structured_content is None
+    assert not overview.is_error
