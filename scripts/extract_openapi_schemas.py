@@ -30,6 +30,8 @@ ENDPOINTS = (
     "/api/calls/{call_id}/stages/{call_stage_id}/messages",
     "/api/calls/{call_id}/stages/{call_stage_id}/tools",
     "/api/calls/{call_id}/tools",
+    "/api/voices",
+    "/api/voices/{voice_id}",
 )
 
 # Keywords that constrain a document's shape; everything else is prose.

@@ -65,7 +65,7 @@ async def test_few_examples_are_shown_with_a_count_of_the_rest(
         text = await call_text(client, "find_problem_calls", examples=1)
     line = _kind_line(text, "warning events llm_latency_warning")
     assert len(_UUID.findall(line)) == 1
-    assert re.search(r"\(\+\d+ more\)$", line)
+    assert re.search(r"\(\+\d+ more; raise examples\)$", line)
 
 
 @pytest.mark.parametrize("group_by", ["agent", "end_reason", "day"])

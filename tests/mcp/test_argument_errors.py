@@ -49,3 +49,21 @@ async def test_a_prompt_with_a_bad_call_id_is_refused(client: Client, data: Sand
     with pytest.raises(Exception) as caught:  # noqa: PT011 - the SDK raises its protocol error
         await client.get_prompt("debug_call", {"call_id": "not-a-call"})
     assert "Traceback" not in str(caught.value)
+
+
+async def test_more_than_five_bad_arguments_says_how_many_more_there_are(
+    sandbox_app: Starlette,
+) -> None:
+    bad = {
+        "page_size": 0,
+        "max_chars": 10,
+        "sort": "random",
+        "search": "x" * 600,
+        "voice_id": "v" * 100,
+        "time_of_day_start": "t" * 20,
+        "time_of_day_end": "t" * 20,
+    }
+    async with connect(sandbox_app) as client:
+        message = await call_error(client, "list_calls", **bad)
+    assert message.count(": ") >= 6
+    assert "; and 2 more." in message

@@ -116,9 +116,13 @@ async def test_get_call_shows_the_call_and_where_to_read_its_transcript(
 ) -> None:
     call_id = data.notable.multi_stage_call_id
     text = await call_text(client, "get_call", call_id=call_id)
-    assert text.startswith(f"Call {call_id}")
-    assert f"ultravox://calls/{call_id}/transcript" in text
-    assert f'list_call_stages(call_id="{call_id}")' in text
+    assert text.startswith(f"Call {call_id}\n")
+    # Said once: the reads it points to take it as their call_id.
+    assert text.count(call_id) == 1
+    assert "read on, each with this call_id:" in text
+    assert "ultravox://calls/{call_id}/transcript" in text
+    for tool in ("get_call_transcript", "list_call_stages", "get_call_metrics", "list_call_tools"):
+        assert f": {tool}" in text
 
 
 async def test_get_call_accepts_an_uppercase_id(client: Client, data: SandboxData) -> None:

@@ -75,3 +75,13 @@ def test_compose_shows_the_most_fenced_lines_that_fit() -> None:
                 footer=lambda n: [f"{n}"],
             )
             assert len(bigger) > budget
+
+
+def test_a_line_longer_than_its_share_of_the_budget_says_how_to_see_it_whole() -> None:
+    line = "x" * 5_000
+    text, shown = compose(["h"], [line], label=None, max_chars=2_000, footer=lambda n: [])
+    assert shown == 1
+    assert len(text) <= 2_000
+    assert text.endswith("[line clipped: 3,890 more characters; raise max_chars to see it]")
+    whole, _ = compose(["h"], [line], label=None, max_chars=10_000, footer=lambda n: [])
+    assert whole == f"h\n{line}"

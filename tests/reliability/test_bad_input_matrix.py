@@ -126,6 +126,14 @@ CASES = [
     _case("list_calls", "voice_id", "a?b=1", "query-in-voice-id"),
     _case("list_calls", "search", "x" * 5_000, "5kb-search"),
     _case("list_call_events", "event_type", "a&type=b", "ampersand-in-type"),
+    _case("list_call_events", "event_number", 0, "zero"),
+    _case("list_call_events", "offset", -1, "negative"),
+    _case("get_call", "field", "system_prompt", "unknown-field"),
+    _case("get_call", "key", "", "empty-key"),
+    _case("get_call", "key", "k" * 5_000, "5kb-key"),
+    _case("get_call", "offset", -1, "negative"),
+    _case("list_call_tools", "tool_name", "t" * 5_000, "5kb-tool-name"),
+    _case("list_call_tools", "offset", -1, "negative"),
     _case("search_transcripts", "metadata", {"x&pageSize": "1"}, "key-with-ampersand"),
     *(
         pytest.param(tool, {**args, "page": 2}, "page", id=f"{tool}.unknown-argument")

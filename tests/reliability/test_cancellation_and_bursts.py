@@ -131,7 +131,11 @@ async def test_a_429_burst_over_parallel_calls_costs_one_retry_each_and_all_succ
     async with over_asgi(counted, sleep=sleeps) as client:
         outcomes = await _in_parallel(client, ids)
     assert outcomes == [None] * PARALLEL
-    assert len(sandbox_app.state.requests) == 2 * PARALLEL
+    paths = sandbox_app.state.requests.paths()
+    assert sum(p.startswith("/api/calls/") for p in paths) == 2 * PARALLEL
+    # Then each voice's name, once (the burst was spent on the calls).
+    voices = [p for p in paths if p.startswith("/api/voices/")]
+    assert len(voices) == len(set(voices)) == len(paths) - 2 * PARALLEL
     assert sleeps.delays == [1.0] * PARALLEL
     assert 1 < counted.peak <= PARALLEL
 

@@ -47,6 +47,7 @@ def _tool_calls(data: SandboxData) -> list[tuple[str, dict[str, object]]]:
     return [
         ("list_calls", {"page_size": 200, "max_chars": 200_000}),
         ("get_call", on_call),
+        ("get_call", {**on_call, "field": "metadata"}),
         ("list_call_stages", on_call),
         ("get_call_stage", on_stage),
         ("get_call_stage", {**on_stage, "field": "system_prompt"}),
@@ -56,6 +57,8 @@ def _tool_calls(data: SandboxData) -> list[tuple[str, dict[str, object]]]:
         ("list_call_events", {**on_call, "minimum_severity": "debug"}),
         ("list_call_tools", on_call),
         ("list_call_tools", on_stage),
+        ("list_call_tools", {**on_call, "tool_name": record.tools[0]["name"]}),
+        ("list_call_events", {**on_call, "minimum_severity": "debug", "event_number": 1}),
         ("list_agents", {}),
         ("get_agent", {"agent_id": agent}),
         ("get_agent", {"agent_id": agent, "field": "system_prompt"}),

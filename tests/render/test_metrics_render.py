@@ -131,7 +131,9 @@ def test_more_than_ten_stages_are_listed_with_a_count_of_the_rest() -> None:
     stages = [[msg("agent", float(n), n + 0.5)] for n in range(12)]
     lines = metrics_lines(metrics_of(*stages), call_id="c", live=False, stage_count=12)
     stage_line = next(line for line in lines if line.startswith("Stages"))
-    assert stage_line.endswith("; 10 = stage-10 0:09.0–0:09.5; … 2 more stages")
+    assert stage_line.endswith(
+        "; 10 = stage-10 0:09.0–0:09.5; … 2 more stages (list_call_stages lists them all)"
+    )
 
 
 def test_upstream_names_are_redacted_and_folded_to_one_line() -> None:

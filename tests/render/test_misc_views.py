@@ -9,7 +9,7 @@ from ultravox_calls_mcp.api.models import Agent, CallEvent, CallTool
 from ultravox_calls_mcp.render.agents import agent_detail_lines, agent_row
 from ultravox_calls_mcp.render.digest import prompt_digest, prompt_digest_line
 from ultravox_calls_mcp.render.events import event_lines
-from ultravox_calls_mcp.render.tools import call_tool_lines
+from ultravox_calls_mcp.render.tools import call_tool_lines, clipped_tools, tool_definition_text
 
 
 def test_prompt_digest_of_no_prompt_is_one_line() -> None:
@@ -78,6 +78,44 @@ def test_call_tool_lines_show_only_the_host_of_an_http_tool() -> None:
         "Books a slot. ⏎ Use after confirming.",
         "hangUp [client]",
     ]
+
+
+def test_a_long_description_is_clipped_with_its_whole_length_and_named_as_clipped() -> None:
+    long = CallTool.model_validate({"name": "coverage", "definition": {"description": "w " * 200}})
+    short = CallTool.model_validate({"name": "hangUp", "definition": {"description": "Bye."}})
+    line, other = call_tool_lines([long, short])
+    assert line.endswith("w w… (399 characters)")
+    assert other == "hangUp [unknown] · Bye."
+    assert clipped_tools([long, short]) == ["coverage"]
+
+
+def test_a_tool_definition_reads_whole_without_urls_headers_or_auth() -> None:
+    tool = CallTool.model_validate(
+        {
+            "name": "bookSlot",
+            "definition": {
+                "description": "Books a slot.\nUse after confirming.",
+                "dynamicParameters": [{"name": "date", "required": True}],
+                "staticParameters": [
+                    {"name": "X-Api-Key", "location": "PARAMETER_LOCATION_HEADER", "value": "h1"},
+                    {"name": "clinic", "location": "PARAMETER_LOCATION_QUERY", "value": "berlin"},
+                ],
+                "http": {
+                    "baseUrlPattern": "https://user:pw@api.example.com/v1/book?key=abc",
+                    "httpMethod": "POST",
+                },
+                "authTokens": {"bearer": "tok-secret"},
+                "timeout": "10s",
+            },
+        }
+    )
+    text = tool_definition_text(tool)
+    assert text.startswith("kind: http\ndescription:\nBooks a slot.\nUse after confirming.\n")
+    for gone in ("h1", "tok-secret", "user:pw", "/v1/book", "key=abc"):
+        assert gone not in text
+    assert '"baseUrlPattern": "https://api.example.com/… (path and query not shown)"' in text
+    assert '"value": "berlin"' in text  # not a secret: shown
+    assert '"timeout": "10s"' in text
 
 
 def test_agent_row_and_detail_show_template_tools_and_prompt_digest() -> None:

@@ -58,6 +58,18 @@ async def test_account_and_agent_endpoints_match_the_schema(
         await _check(client, "GET /api/agents/{agent_id}", f"/api/agents/{agent_id}")
 
 
+async def test_voice_endpoints_match_the_schema(
+    client: httpx2.AsyncClient, sandbox_data: SandboxData
+) -> None:
+    page = await _check(client, "GET /api/voices", "/api/voices")
+    assert page["total"] == len(sandbox_data.voices)
+    for name, voice_id in sandbox_data.voices.items():
+        voice = await _check(client, "GET /api/voices/{voice_id}", f"/api/voices/{voice_id}")
+        assert (voice["voiceId"], voice["name"]) == (voice_id, name)
+    missing = await client.get("/api/voices/00000000-0000-4000-8000-000000000000")
+    assert missing.status_code == 404
+
+
 async def test_every_call_in_the_call_list_matches_the_schema(client: httpx2.AsyncClient) -> None:
     page = await _check(client, "GET /api/calls", "/api/calls", pageSize=200)
     assert len(page["results"]) == page["total"]

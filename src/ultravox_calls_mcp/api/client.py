@@ -34,10 +34,11 @@ from .ids import (
     check_page_size,
     check_token,
 )
-from .models import Account, Agent, Call, CallEvent, CallStage, CallTool, Message
+from .models import Account, Agent, Call, CallEvent, CallStage, CallTool, Message, Voice
 from .paging import Page, WirePage, iterate_items, iterate_pages
 from .retry import RetryPolicy
 from .transport import ApiTransport, Sleep, display_origin, parse_body
+from .voices import VoiceNames
 
 if TYPE_CHECKING:
     from .media import Audio
@@ -91,6 +92,8 @@ class UltravoxClient:
         )
         self._lazy = _LazyTransport(make_api)
         self._pause: Sleep | None = None
+        # Shared by every view of this client (``with_retry_pause`` copies the reference).
+        self.voice_names = VoiceNames(self.get_voice)
 
     def __repr__(self) -> str:
         return f"UltravoxClient(base_url={display_origin(self._settings.base_url)!r})"
@@ -281,6 +284,11 @@ class UltravoxClient:
         aid = canonical_uuid(agent_id, name="agent_id")
         body = await self._get(f"/api/agents/{aid}", (), f"agent {aid}", "agent_id")
         return parse_body(body, Agent.model_validate_json, f"agent {aid}")
+
+    async def get_voice(self, voice_id: str) -> Voice:
+        vid = canonical_uuid(voice_id, name="voice_id")
+        body = await self._get(f"/api/voices/{vid}", (), f"voice {vid}", "voice_id")
+        return parse_body(body, Voice.model_validate_json, f"voice {vid}")
 
     async def get_account(self) -> Account:
         """The key's account; a cheap way to check that a key works."""

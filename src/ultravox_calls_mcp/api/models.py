@@ -169,6 +169,13 @@ class Agent(WireModel):
     statistics: AgentStatistics | None = None
 
 
+class Voice(WireModel):
+    """A voice, read only for its name: its definition can hold a provider's API key."""
+
+    voice_id: str | None = None
+    name: str | None = None
+
+
 class Account(WireModel):
     account_id: str | None = None
     name: str | None = None

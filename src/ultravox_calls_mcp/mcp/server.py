@@ -127,9 +127,12 @@ def _evaluating(register: Callable[[_Fn], _Fn]) -> Callable[[_Fn], _Fn]:
 
 def _argument_problems(tool: str, error: ValidationError) -> str:
     problems = []
-    for item in error.errors(include_url=False, include_input=False)[:5]:
+    errors = error.errors(include_url=False, include_input=False)
+    for item in errors[:5]:
         where = ".".join(str(part) for part in item["loc"]) or "arguments"
         problems.append(f"{where}: {item['msg']}")
+    if len(errors) > 5:  # the rest show once these are fixed
+        problems.append(f"and {len(errors) - 5} more")
     return (
         f"Invalid arguments for {tool}: {'; '.join(problems)}. "
         "Fix these and call again; the tool's input schema describes every parameter."

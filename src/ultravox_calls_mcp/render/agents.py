@@ -13,6 +13,7 @@ from ultravox_calls_mcp.render.fmt import (
     provider_names,
     voice_label,
 )
+from ultravox_calls_mcp.render.text import FROM_AGENT_CONFIG
 
 __all__ = ["agent_detail_lines", "agent_row", "selected_tool_names"]
 
@@ -54,11 +55,14 @@ def _str(template: Mapping[str, object], key: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _template_lines(template: Mapping[str, object]) -> list[str]:
+def _template_lines(
+    template: Mapping[str, object], voice_names: Mapping[str, str] | None
+) -> list[str]:
     temperature = template.get("temperature")
+    voice = voice_label(_str(template, "voice"), template.get("externalVoice"), voice_names)
     pairs = [
         ("model", plain(_str(template, "model"), 80)),
-        ("voice", voice_label(_str(template, "voice"), template.get("externalVoice"))),
+        ("voice", voice),
         ("temperature", f"{temperature:g}" if isinstance(temperature, int | float) else None),
         ("first speaker", provider_names(template.get("firstSpeakerSettings"))),
         ("language", plain(_str(template, "languageHint"), 20)),
@@ -72,7 +76,9 @@ def _template_lines(template: Mapping[str, object]) -> list[str]:
     return lines
 
 
-def agent_detail_lines(agent: Agent, *, prompt_read_hint: str) -> list[str]:
+def agent_detail_lines(
+    agent: Agent, *, prompt_read_hint: str, voice_names: Mapping[str, str] | None = None
+) -> list[str]:
     """Name, id, created, usage, published revision, call template and prompt digest."""
     lines = [f"agent {plain(agent.name, 80) or '(unnamed)'}", f"id: {plain(agent.agent_id)}"]
     if agent.created:
@@ -83,6 +89,7 @@ def agent_detail_lines(agent: Agent, *, prompt_read_hint: str) -> list[str]:
     if agent.published_revision_id:
         lines.append(f"published revision: {plain(agent.published_revision_id)}")
     template = agent.call_template or {}
-    lines.extend(_template_lines(template))
-    lines.extend(prompt_digest(_str(template, "systemPrompt"), read_hint=prompt_read_hint))
+    lines.extend(_template_lines(template, voice_names))
+    prompt = _str(template, "systemPrompt")
+    lines.extend(prompt_digest(prompt, read_hint=prompt_read_hint, source=FROM_AGENT_CONFIG))
     return lines

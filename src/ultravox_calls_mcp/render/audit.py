@@ -52,7 +52,11 @@ def call_heading(item: Scanned, hits: CallHits) -> str:
     call = item.call
     agent = plain(call.agent.name if call.agent else None, 60) or plain(call.agent_id) or "?"
     noun = "message" if hits.total == 1 else "messages"
-    shown = "" if len(hits.hits) == hits.total else f" (first {len(hits.hits)} shown)"
+    shown = (
+        ""
+        if len(hits.hits) == hits.total
+        else f" (first {len(hits.hits)} shown; the rest: get_call_transcript of this call)"
+    )
     live = " · live" if call.is_live else ""
     return (
         f"call {call.call_id} · {iso(call.created) or '?'} · agent {agent}{live} · "
@@ -96,7 +100,7 @@ def problem_line(group: ProblemGroup, examples: int) -> str:
     if group.occurrences != len(ids):
         count = f", {group.occurrences:,} occurrences"
     shown = [f"{cid} ({group.notes[cid]})" if cid in group.notes else cid for cid in ids]
-    more = f" (+{len(ids) - examples:,} more)" if len(ids) > examples else ""
+    more = f" (+{len(ids) - examples:,} more; raise examples)" if len(ids) > examples else ""
     title = f"{group.kind} {group.detail}".strip()
     return f"- {title}: {calls}{count} — e.g. {', '.join(shown[:examples])}{more}"
 

@@ -13,15 +13,23 @@ def _joins_previous(char: str) -> bool:
     return char in "\u200d\ufe0e\ufe0f" or unicodedata.category(char) in ("Mn", "Me")
 
 
-def window(text: str, offset: int, length: int) -> tuple[str, int | None]:
+def window(
+    text: str, offset: int, length: int, *, break_after: str | None = None
+) -> tuple[str, int | None]:
     """``text[offset:offset+length]`` and the offset to continue from (None at the end).
 
     The offset is clamped into the text; the end moves back (never below one character)
     rather than split a grapheme, so consecutive windows cover the text exactly once.
+    With ``break_after`` (e.g. a newline), a window that would end mid-line ends after
+    the last ``break_after`` it holds instead, if it holds one.
     """
     size = len(text)
     start = min(max(offset, 0), size)
     end = min(start + max(length, 1), size)
+    if break_after and end < size:
+        found = text.rfind(break_after, start, end)
+        if found >= start:
+            end = found + len(break_after)
     while start + 1 < end < size and (_joins_previous(text[end]) or text[end - 1] == "\u200d"):
         end -= 1
     return text[start:end], (end if end < size else None)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ultravox_calls_mcp.api.models import Call
 from ultravox_calls_mcp.render.digest import prompt_digest
 from ultravox_calls_mcp.render.fmt import (
-    compact_json,
     iso,
     number,
     parse_seconds,
@@ -17,14 +18,18 @@ from ultravox_calls_mcp.render.fmt import (
     untrusted_line,
     voice_label,
 )
-from ultravox_calls_mcp.render.redact import redact_json
+from ultravox_calls_mcp.render.medium import medium_lines
+from ultravox_calls_mcp.render.metadata import MetadataRead, metadata_overview_lines
 from ultravox_calls_mcp.render.text import fence
 
-__all__ = ["call_detail_lines", "call_duration_seconds", "call_row"]
+__all__ = [
+    "SUMMARY_CHARS",
+    "call_detail_lines",
+    "call_duration_seconds",
+    "call_row",
+    "summary_clipped",
+]
 
-METADATA_KEYS_SHOWN = 40
-_METADATA_VALUE_CHARS = 200
-_MEDIUM_FACTS_CHARS = 300
 LIVE_NOTE = "live: this call may still change"
 
 
@@ -41,7 +46,16 @@ def _agent(call: Call) -> str:
     return plain(name, 60) or plain(agent_id) or "no agent"
 
 
-def call_row(call: Call, *, summary_chars: int = 140) -> str:
+SUMMARY_CHARS = 140
+
+
+def summary_clipped(call: Call, *, summary_chars: int = SUMMARY_CHARS) -> bool:
+    """Whether ``call_row`` clips this call's summary (get_call shows it whole)."""
+    summary = call.short_summary or call.summary
+    return bool(summary) and len(untrusted_line(summary or "", summary_chars + 1)) > summary_chars
+
+
+def call_row(call: Call, *, summary_chars: int = SUMMARY_CHARS) -> str:
     """``<id> · 2026-11-03T10:00:00Z · 123s · hangup · agent Support Bot · “summary…”``"""
     duration = call_duration_seconds(call)
     parts = [plain(call.call_id) or "?", iso(call.created) or "created ?"]
@@ -92,27 +106,10 @@ def _billing(call: Call) -> str | None:
     return f"billing: {' · '.join(parts)}" if parts else None
 
 
-def _medium(call: Call) -> list[str]:
-    lines = []
-    kinds = provider_names(call.medium)
-    if kinds and isinstance(call.medium, dict):
-        facts = [v for v in call.medium.values() if v]
-        shown = compact_json(facts[0], _MEDIUM_FACTS_CHARS) if len(facts) == 1 else ""
-        lines.append(f"medium: {kinds} {shown}".rstrip())
-    if call.sip_details:
-        reason = call.sip_details.get("terminationReason")
-        billed = parse_seconds(str(call.sip_details.get("billedDuration") or ""))
-        sip = [f"termination {plain(str(reason), 60)}" if reason else None]
-        sip.append(f"billed {billed:.1f}s" if billed is not None else None)
-        if any(sip):
-            lines.append("sip: " + " · ".join(s for s in sip if s))
-    return lines
-
-
-def _settings(call: Call) -> list[str]:
+def _settings(call: Call, voice_names: Mapping[str, str] | None) -> list[str]:
     pairs = [
         ("model", plain(call.model, 80)),
-        ("voice", voice_label(call.voice, call.external_voice)),
+        ("voice", voice_label(call.voice, call.external_voice, voice_names)),
         ("voice overrides", provider_names(call.voice_overrides)),
         ("temperature", temperature(call.temperature)),
         ("first speaker", _first_speaker(call)),
@@ -150,32 +147,27 @@ def _extras(call: Call) -> list[str]:
         lines.append(f"inactivity messages: {len(call.inactivity_messages)}")
     if call.initial_state:
         lines.append(f"initial state: {len(call.initial_state)} keys")
-    if call.retention_policy:
+    # "retain" is the default and tells nothing; auto-delete explains data gone later.
+    if call.retention_policy == "auto_delete":
+        lines.append("retention: auto-delete after billing (messages and recording go then)")
+    elif call.retention_policy and call.retention_policy != "retain":
         lines.append(f"retention: {plain(call.retention_policy, 40)}")
     return lines
 
 
-def _metadata(call: Call) -> list[str]:
-    if not call.metadata:
-        return []
-    redacted = redact_json(call.metadata)
-    assert isinstance(redacted, dict)
-    items = list(redacted.items())
-    body = [
-        f"{plain(str(key), 80)}: {untrusted_line(str(value), _METADATA_VALUE_CHARS)}"
-        for key, value in items[:METADATA_KEYS_SHOWN]
-    ]
-    lines = [f"metadata ({len(items)} keys):", *fence("\n".join(body), "metadata").split("\n")]
-    if len(items) > METADATA_KEYS_SHOWN:
-        lines.append(f"… {len(items) - METADATA_KEYS_SHOWN} more keys not shown")
-    return lines
+def call_detail_lines(
+    call: Call,
+    *,
+    prompt_read_hint: str,
+    read_metadata: MetadataRead,
+    voice_names: Mapping[str, str] | None = None,
+) -> list[str]:
+    """Everything worth knowing about one call, in compact lines; never the join URL.
 
-
-def call_detail_lines(call: Call, *, prompt_read_hint: str) -> list[str]:
-    """Everything worth knowing about one call, in compact lines; never the join URL."""
-    lines = [f"call {plain(call.call_id)}"]
-    if call.is_live:
-        lines.append(LIVE_NOTE)
+    The call's id is the caller's header, not repeated here. ``read_metadata`` renders
+    the exact read of the metadata cut from the overview; ``voice_names`` names voices.
+    """
+    lines = [LIVE_NOTE] if call.is_live else []
     timing = _timing(call)
     if timing:
         lines.append(timing)
@@ -185,13 +177,13 @@ def call_detail_lines(call: Call, *, prompt_read_hint: str) -> list[str]:
     if billing:
         lines.append(billing)
     lines.append(f"agent: {_agent(call)}")
-    lines.extend(_medium(call))
-    lines.extend(_settings(call))
+    lines.extend(medium_lines(call.medium, call.sip_details))
+    lines.extend(_settings(call, voice_names))
     lines.extend(_extras(call))
     summary = call.summary or call.short_summary
     if summary and summary.strip():
         lines.append("summary:")
         lines.extend(fence(untrusted_block(summary), "summary").split("\n"))
-    lines.extend(_metadata(call))
+    lines.extend(metadata_overview_lines(call.metadata or {}, read_metadata))
     lines.extend(prompt_digest(call.system_prompt, read_hint=prompt_read_hint))
     return lines

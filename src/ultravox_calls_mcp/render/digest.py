@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from ultravox_calls_mcp.render.fmt import number, untrusted_line
-from ultravox_calls_mcp.render.text import fence
+from ultravox_calls_mcp.render.text import FROM_CALL, fence
 
 __all__ = ["prompt_digest", "prompt_digest_line", "prompt_facts", "prompt_sha"]
 
@@ -43,6 +43,7 @@ def prompt_digest(
     read_hint: str,
     opening_lines: int = 3,
     line_chars: int = 160,
+    source: str = FROM_CALL,
 ) -> list[str]:
     """Size, hash and opening lines (fenced) of a system prompt, then how to read it whole.
 
@@ -55,7 +56,7 @@ def prompt_digest(
     opening = _opening(text, opening_lines, line_chars)
     if opening:
         lines.append("opening lines:")
-        lines.extend(fence("\n".join(opening), "system prompt opening").split("\n"))
+        lines.extend(fence("\n".join(opening), "system prompt opening", source).split("\n"))
     hint = read_hint.strip()
     if hint:
         lines.append(hint if hint.lower().startswith("read") else f"read whole: {hint}")

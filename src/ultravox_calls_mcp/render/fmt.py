@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from ultravox_calls_mcp.render.redact import redact_json, redact_text
@@ -88,13 +89,13 @@ def untrusted_block(value: str) -> str:
     return redact_text(clean(value))
 
 
-def compact_json(value: object, limit: int | None = None) -> str:
-    """Redacted, cleaned, single-line JSON; clipped with '…' when ``limit`` is given."""
+def compact_json(value: object) -> str:
+    """Redacted, cleaned, single-line JSON (never clipped here: a caller that clips says
+    where to read the rest)."""
     text = json.dumps(redact_json(value), ensure_ascii=False, separators=(",", ":"), default=str)
     # A second pass over the cleaned text: an invisible char inside a key would have hidden
     # it from the first.
-    text = redact_text(one_line(text))
-    return clip(text, limit) if limit is not None else text
+    return redact_text(one_line(text))
 
 
 def provider_names(config: object) -> str | None:
@@ -107,10 +108,22 @@ def provider_names(config: object) -> str | None:
     return ", ".join(plain(str(key), 40) or "?" for key in config)
 
 
-def voice_label(voice: str | None, external_voice: object) -> str | None:
-    """A voice name, else ``external <provider>``; never the external voice's settings."""
+def voice_label(
+    voice: str | None,
+    external_voice: object,
+    names: Mapping[str, str] | None = None,
+    *,
+    with_id: bool = True,
+) -> str | None:
+    """``Ava (3f2c…)`` when ``names`` knows the voice id (``Ava`` alone without
+    ``with_id``), else the voice as given (an id or a name), else ``external
+    <provider>``; never the external voice's settings."""
     if voice:
-        return plain(voice, 80)
+        shown = plain(voice, 80)
+        name = plain(names.get(voice), 40) if names else None
+        if name and name != shown:
+            return f"{name} ({shown})" if with_id else name
+        return shown
     provider = provider_names(external_voice)
     return f"external {provider}" if provider else None
 

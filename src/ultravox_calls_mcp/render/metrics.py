@@ -64,7 +64,7 @@ def _after_tools(tools: Sequence[ToolRef]) -> str:
     if len(tools) == 1:
         return f" (after tool {_tool(tools[0])})"
     shown = "; ".join(_tool(t) for t in tools[:3])
-    more = f"; +{len(tools) - 3} more" if len(tools) > 3 else ""
+    more = f"; +{len(tools) - 3} more, in the transcript before it" if len(tools) > 3 else ""
     return f" (after tools {shown}{more})"
 
 
@@ -106,7 +106,7 @@ def _header(metrics: CallMetrics, call_id: str, live: bool, stage_count: int) ->
         for s in metrics.stages[:_MAX_STAGES]
     ]
     more = len(metrics.stages) - _MAX_STAGES
-    tail = f"; … {more} more stages" if more > 0 else ""
+    tail = f"; … {more} more stages (list_call_stages lists them all)" if more > 0 else ""
     lines.append(
         "Stages (call_stage_id for get_stage_messages(message_index=…)): "
         + "; ".join(stages)

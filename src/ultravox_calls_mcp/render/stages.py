@@ -43,18 +43,20 @@ def stage_changes(
     cur: CallStage,
     prev_tools: Sequence[str] | None,
     cur_tools: Sequence[str] | None,
+    voice_names: Mapping[str, str] | None = None,
 ) -> list[str]:
     """What differs between two consecutive stages; empty when nothing does.
 
-    Tools are compared only when both stages' tool names are known.
+    Tools are compared only when both stages' tool names are known. A voice shows by
+    name when it has one (each stage's line gives its id).
     """
     changes = [_prompt_change(prev.system_prompt, cur.system_prompt)]
     for name, before, after in (
         ("model", plain(prev.model, 80), plain(cur.model, 80)),
         (
             "voice",
-            voice_label(prev.voice, prev.external_voice),
-            voice_label(cur.voice, cur.external_voice),
+            voice_label(prev.voice, prev.external_voice, voice_names, with_id=False),
+            voice_label(cur.voice, cur.external_voice, voice_names, with_id=False),
         ),
         ("temperature", temperature(prev.temperature), temperature(cur.temperature)),
         ("language", plain(prev.language_hint, 20), plain(cur.language_hint, 20)),
@@ -74,7 +76,7 @@ def stage_changes(
     return [change for change in changes if change]
 
 
-def _stage_head(number_: int, stage: CallStage) -> str:
+def _stage_head(number_: int, stage: CallStage, voice_names: Mapping[str, str] | None) -> str:
     first, latest = stage.initial_token_count, stage.latest_token_count
     if first is not None and latest is not None:
         tokens: str | None = f"tokens {number(first)}→{number(latest)}"
@@ -88,7 +90,7 @@ def _stage_head(number_: int, stage: CallStage) -> str:
         plain(stage.call_stage_id) or "?",
         f"created {iso(stage.created)}" if stage.created else None,
         f"model {plain(stage.model, 80)}" if stage.model else None,
-        _named("voice", voice_label(stage.voice, stage.external_voice)),
+        _named("voice", voice_label(stage.voice, stage.external_voice, voice_names)),
         _named("temperature", temperature(stage.temperature)),
         _named("language", plain(stage.language_hint, 20)),
         tokens,
@@ -106,11 +108,13 @@ def stage_summary_lines(
     *,
     tool_names: Mapping[str, Sequence[str]] | None,
     prompt_read_hint: Callable[[CallStage], str],
+    voice_names: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """Per stage: a fact line, a compact prompt digest, and the changes from the stage before."""
+    """Per stage: a fact line, a compact prompt digest, and the changes from the stage
+    before; ``voice_names`` (voice id → name) names the voices it knows."""
     lines: list[str] = []
     for i, stage in enumerate(stages):
-        lines.append(_stage_head(i + 1, stage))
+        lines.append(_stage_head(i + 1, stage, voice_names))
         lines.append(f"  {prompt_digest_line(stage.system_prompt)}")
         if stage.system_prompt:
             lines.append(f"  {prompt_read_hint(stage)}")
@@ -121,7 +125,7 @@ def stage_summary_lines(
             continue
         prev = stages[i - 1]
         prev_tools = tool_names.get(prev.call_stage_id) if tool_names else None
-        changes = stage_changes(prev, stage, prev_tools, cur_tools)
+        changes = stage_changes(prev, stage, prev_tools, cur_tools, voice_names)
         lines.append(f"  changes vs previous: {', '.join(changes) if changes else 'no change'}")
     return lines
 

@@ -7,7 +7,8 @@ a stage marker or a fence; the tool layer fences the whole block as untrusted da
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+import sys
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 
 from ultravox_calls_mcp.api.models import CallStage, Message
@@ -24,9 +25,11 @@ from ultravox_calls_mcp.render.fmt import (
     untrusted_line,
     voice_label,
 )
-from ultravox_calls_mcp.render.text import one_line
+from ultravox_calls_mcp.render.text import clip, one_line
 
 __all__ = [
+    "ERROR_DETAILS_CHARS",
+    "message_read_text",
     "message_text",
     "role_of",
     "short_invocation",
@@ -37,7 +40,7 @@ __all__ = [
 
 TOOL_CALL = "TOOL_CALL"
 TOOL_RESULT = "TOOL_RESULT"
-_ERROR_DETAILS_CHARS = 500
+ERROR_DETAILS_CHARS = 500
 
 MoreHint = Callable[[Message, int], str]
 
@@ -91,6 +94,15 @@ def message_text(message: Message) -> str:
     window this same text.
     """
     return _cleaned(message.text or "")
+
+
+def message_read_text(message: Message) -> str:
+    """What reading one message whole shows: its text, then a failed tool's error details
+    whole (after the text, so offsets into the text are the same as ``message_text``'s)."""
+    text = message_text(message)
+    if message.error_details:
+        text += f"\n\n[error details]\n{_cleaned(message.error_details)}"
+    return text
 
 
 # A clipped message is cleaned once for its line and again for its cut note's total;
@@ -163,7 +175,14 @@ def transcript_lines(
             note = "" if call else " (call not seen)"
             failed = ""
             if message.error_details:
-                failed = f" FAILED: {untrusted_line(message.error_details, _ERROR_DETAILS_CHARS)}"
+                details = untrusted_line(message.error_details, sys.maxsize)
+                failed = f" FAILED: {clip(details, ERROR_DETAILS_CHARS)}"
+                if len(details) > ERROR_DETAILS_CHARS:
+                    # The line's index and stage name the one-message read.
+                    failed += (
+                        f" (error details: {len(details):,} characters, whole in "
+                        "get_stage_messages with this message_index)"
+                    )
             body = _body(message, max_text_chars, more_hint, as_json=True)
             if failed and body == "(empty)":
                 lines.append(f"{prefix} {label}{note}{failed}")
@@ -182,8 +201,9 @@ def stage_boundary(
     first_message_index: int | None,
     *,
     total: int | None = None,
+    voice_names: Mapping[str, str] | None = None,
 ) -> str:
-    """``=== stage 2 of 3 · <id> · started … · voice Mark · temperature 0.4 ===``.
+    """``=== stage 2 of 3 · <id> · started … · voice Mark (<id>) · temperature 0.4 ===``.
 
     ``index`` counts from 1. ``first_message_index`` > 0 says the stage is shown from a
     later message (its earlier lines were on a previous page).
@@ -194,7 +214,7 @@ def stage_boundary(
         facts = [
             f"started {started}" if started else None,
             f"model {plain(stage.model, 80)}" if stage.model else None,
-            _prefixed("voice", voice_label(stage.voice, stage.external_voice)),
+            _prefixed("voice", voice_label(stage.voice, stage.external_voice, voice_names)),
             _prefixed("temperature", temperature(stage.temperature)),
         ]
         parts.extend(fact for fact in facts if fact)

@@ -21,6 +21,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .data import SandboxData, generate_dataset
+from .data.agents import voice_json
 from .data.model import CallRecord, StageRecord
 from .faults import FaultMiddleware, Faults
 from .filters import filter_agents, filter_calls, filter_events, is_uuid
@@ -194,6 +195,20 @@ def _agent(request: Request, data: SandboxData) -> Any:
     return agent
 
 
+def _voices(request: Request, data: SandboxData) -> Any:
+    search = request.query_params.get("search", "").strip().casefold()
+    return [voice_json(n, v) for n, v in data.voices.items() if search in n.casefold()]
+
+
+def _voice(request: Request, data: SandboxData) -> Any:
+    voice_id = request.path_params["voice_id"]
+    wanted = voice_id.lower() if is_uuid(voice_id) else None
+    found = next((n for n, v in data.voices.items() if v == wanted), None)
+    if found is None:
+        raise _NotFound
+    return voice_json(found, data.voices[found])
+
+
 _ROUTES: list[tuple[str, Handler, bool]] = [
     ("/api/accounts/me", lambda r, d: d.account, False),
     ("/api/agents", lambda r, d: filter_agents(d.agents, r.query_params), True),
@@ -215,4 +230,6 @@ _ROUTES: list[tuple[str, Handler, bool]] = [
         True,
     ),
     ("/api/calls/{call_id}/tools", lambda r, d: _call(r, d).tools, False),
+    ("/api/voices", _voices, True),
+    ("/api/voices/{voice_id}", _voice, False),
 ]

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from ultravox_calls_mcp.audit.scan import Resume, ScanResult
 from ultravox_calls_mcp.mcp.results.audit_cursors import ScanCursors
 from ultravox_calls_mcp.mcp.results.compose import compose
+from ultravox_calls_mcp.render.text import FROM_CALLS
 
 
 def compose_per_call(
@@ -34,14 +35,20 @@ def compose_per_call(
             token = scan_cursors.token(at)
             lines = [
                 f"[cut to fit the budget: results from call {at.before + 1:,} on not shown — "
-                f'next cursor: "{token}" — call {how} and cursor="{token}" to read on]'
+                f'next cursor: "{token}" — pass it as cursor to {how} to read on]'
             ]
         else:
             lines = _scan_footer(result, scan_cursors, how)
         return [*lines, hint] if hint else lines
 
+    # Hits quote many calls: the fence says so.
     text, _ = compose(
-        header, [line for line, _ in entries], label=label, max_chars=budget, footer=footer
+        header,
+        [line for line, _ in entries],
+        label=label,
+        max_chars=budget,
+        footer=footer,
+        source=FROM_CALLS,
     )
     return text
 
@@ -73,4 +80,4 @@ def _scan_footer(result: ScanResult, scan_cursors: ScanCursors, how: str) -> lis
     left = ""
     if result.total is not None:
         left = f"{max(result.total - result.resume.before, 0):,} more calls · "
-    return [f'[stopped: {left}next cursor: "{token}" — call {how} and cursor="{token}" to read on]']
+    return [f'[stopped: {left}next cursor: "{token}" — pass it as cursor to {how} to read on]']

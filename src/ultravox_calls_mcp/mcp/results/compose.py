@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from itertools import accumulate
 
 from ultravox_calls_mcp.render.budget import cut_note, window
-from ultravox_calls_mcp.render.text import fence, fence_line
+from ultravox_calls_mcp.render.text import FROM_CALL, fence, fence_line
 
 # Lines longer than this share of the budget are clipped before composing, so at
 # least one row always fits and a continuation always makes progress.
@@ -26,8 +26,10 @@ def compose(
     label: str | None,
     max_chars: int,
     footer: Callable[[int], Sequence[str]],
+    source: str = FROM_CALL,
 ) -> tuple[str, int]:
-    """Return (text, number of body lines shown); ``footer(n)`` describes the rest."""
+    """Return (text, number of body lines shown); ``footer(n)`` describes the rest.
+    ``source`` is where the fenced lines came from (the fence says it)."""
     head = "\n".join(header)
     line_cap = max(200, int(max_chars * _LINE_SHARE))
     lines = [_clip_line(line, line_cap) for line in body]
@@ -36,14 +38,14 @@ def compose(
     # the chosen prefix is then rendered for real and checked.
     sizes = [len(fence_line(line)) if label else len(line) for line in lines]
     starts = [0, *accumulate(size + 1 for size in sizes)]  # +1: the joining newline
-    frame = len(fence("", label)) if label else 0
+    frame = len(fence("", label, source)) if label else 0
 
     def render(count: int) -> str:
         parts = [head] if head else []
         if count:
             block = "\n".join(lines[:count])
             # label None: the lines are ours (they fence any upstream text themselves).
-            parts.append(fence(block, label) if label else block)
+            parts.append(fence(block, label, source) if label else block)
         tail = "\n".join(footer(count))
         if tail:
             parts.append(tail)
@@ -79,7 +81,11 @@ def compose(
 def _clip_line(line: str, cap: int) -> str:
     if len(line) <= cap:
         return line
-    return line[: cap - 60] + f" … [line clipped: {len(line) - cap + 60:,} more characters]"
+    # Every line the tools compose is bounded well under the largest budget (long texts
+    # are clipped before, with their own read), so a larger max_chars shows it whole.
+    return line[: cap - 90] + (
+        f" … [line clipped: {len(line) - cap + 90:,} more characters; raise max_chars to see it]"
+    )
 
 
 # Room kept in a windowed read for its header line, the fence markers and the cut note.
@@ -94,15 +100,19 @@ def read_window(
     title: str,
     label: str,
     how: Callable[[int], str],
+    source: str = FROM_CALL,
+    lines_whole: bool = False,
 ) -> str:
     """One window of a long text (a prompt, a message) that fits the budget, fenced, with
-    the exact call to read on; ``how(next_offset)`` renders that call."""
-    piece, next_offset = window(text, offset, max(budget - _WINDOW_OVERHEAD, 500))
+    the exact call to read on; ``how(next_offset)`` renders that call. ``lines_whole``
+    ends a window after its last whole line when it holds one (a listing of keys)."""
+    length = max(budget - _WINDOW_OVERHEAD, 500)
+    piece, next_offset = window(text, offset, length, break_after="\n" if lines_whole else None)
     start = min(offset, len(text))
     lines = [f"{title}: {len(text):,} characters, showing {start:,}–{start + len(piece):,}."]
     if not text:
         return f"{title}: empty."
-    lines.append(fence(piece, label))
+    lines.append(fence(piece, label, source))
     if next_offset is not None:
         lines.append(cut_note(label, next_offset, len(text), f"to read on: {how(next_offset)}"))
     else:
@@ -117,6 +127,7 @@ def compose_whole(
     label: str | None,
     max_chars: int,
     tail: Sequence[str] = (),
+    source: str = FROM_CALL,
 ) -> str:
     """A result that is not paged: if its lines do not all fit, say how many were left out
     and how to see them, then the ``tail`` (pointers to read on)."""
@@ -130,5 +141,5 @@ def compose_whole(
         )
         return [cut, *tail]
 
-    text, _ = compose(header, lines, label=label, max_chars=max_chars, footer=footer)
+    text, _ = compose(header, lines, label=label, max_chars=max_chars, footer=footer, source=source)
     return text

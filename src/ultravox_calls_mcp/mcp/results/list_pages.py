@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar
 from ultravox_calls_mcp.api.paging import Page
 from ultravox_calls_mcp.mcp.results import cursors
 from ultravox_calls_mcp.mcp.results.compose import compose
+from ultravox_calls_mcp.render.text import FROM_CALL
 
 T = TypeVar("T")
 
@@ -65,7 +66,7 @@ class PageView(Generic[T]):
         left = ""
         if total is not None:
             left = f"{max(total - self.position.before - shown, 0):,} more · "
-        return [f'{left}next cursor: "{token}" — call {how} and cursor="{token}" to read on.']
+        return [f'{left}next cursor: "{token}" — pass it as cursor to {how} to read on.']
 
 
 async def read_page(
@@ -89,9 +90,15 @@ def compose_page(
     label: str | None,
     budget: int,
     how: str,
+    source: str = FROM_CALL,
 ) -> str:
     """A page's rows within ``budget``, ending with the cursor after the last row shown."""
     text, _ = compose(
-        header, rows, label=label, max_chars=budget, footer=lambda n: view.footer(n, how=how)
+        header,
+        rows,
+        label=label,
+        max_chars=budget,
+        footer=lambda n: view.footer(n, how=how),
+        source=source,
     )
     return text

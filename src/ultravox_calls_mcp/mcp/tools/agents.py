@@ -24,7 +24,7 @@ from ultravox_calls_mcp.mcp.results.list_pages import compose_page, read_page
 from ultravox_calls_mcp.mcp.state import AppState, app_state
 from ultravox_calls_mcp.render.agents import agent_detail_lines, agent_row
 from ultravox_calls_mcp.render.redact import redact_text
-from ultravox_calls_mcp.render.text import clean
+from ultravox_calls_mcp.render.text import FROM_AGENT_CONFIG, FROM_AGENTS, clean
 
 
 @tool_errors
@@ -50,7 +50,13 @@ async def list_agents(
     header = [view.range_line("agents", len(rows))]
     how = "list_agents" + (f' with search="{search}"' if search else "")
     return compose_page(
-        header, rows, view, label="agents", budget=max_chars or state.settings.max_chars, how=how
+        header,
+        rows,
+        view,
+        label="agents",
+        budget=max_chars or state.settings.max_chars,
+        how=how,
+        source=FROM_AGENTS,
     )
 
 
@@ -83,9 +89,14 @@ async def get_agent(
             title=f"system prompt of agent {aid}",
             label="system prompt",
             how=lambda at: f'get_agent(agent_id="{aid}", field="system_prompt", offset={at})',
+            source=FROM_AGENT_CONFIG,
         )
+    voice = (agent.call_template or {}).get("voice")
+    voices = await state.client.voice_names.resolve([voice if isinstance(voice, str) else None])
     lines = agent_detail_lines(
-        agent, prompt_read_hint=f'get_agent(agent_id="{aid}", field="system_prompt")'
+        agent,
+        prompt_read_hint=f'get_agent(agent_id="{aid}", field="system_prompt")',
+        voice_names=voices,
     )
     calls_hint = f'its calls: list_calls(agent_ids=["{aid}"])'
     return compose_whole([f"Agent {aid}"], lines, label=None, max_chars=budget, tail=[calls_hint])

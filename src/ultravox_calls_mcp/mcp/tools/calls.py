@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
+import json
+from collections.abc import Mapping
 from typing import Annotated, Literal
 
 from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import CallToolResult, TextContent
 from pydantic import BaseModel, Field
 
@@ -23,15 +27,29 @@ from ultravox_calls_mcp.mcp.params import (
     MaxDuration,
     Metadata,
     MinDuration,
+    Offset,
     PageSize,
     ToDate,
     call_filters,
 )
-from ultravox_calls_mcp.mcp.results.compose import compose, compose_whole
+from ultravox_calls_mcp.mcp.results.compose import compose, compose_whole, read_window
 from ultravox_calls_mcp.mcp.results.list_pages import PageView, read_page
 from ultravox_calls_mcp.mcp.state import AppState, app_state
-from ultravox_calls_mcp.render.calls import call_detail_lines, call_duration_seconds, call_row
+from ultravox_calls_mcp.render.calls import (
+    SUMMARY_CHARS,
+    call_detail_lines,
+    call_duration_seconds,
+    call_row,
+    summary_clipped,
+)
 from ultravox_calls_mcp.render.fmt import iso, plain
+from ultravox_calls_mcp.render.metadata import (
+    METADATA_KEYS_SHOWN,
+    METADATA_VALUE_CHARS,
+    metadata_listing,
+    metadata_value,
+)
+from ultravox_calls_mcp.render.text import FROM_CALLS
 
 SortOrder = Literal["-created", "created"]
 
@@ -109,6 +127,11 @@ async def list_calls(
         lines = [f"{view.range_line('calls', shown)} ({order})"]
         if described:
             lines.append(f"filters: {described}")
+        if any(summary_clipped(call) for call in view.rows[:shown]):
+            lines.append(
+                f"(summaries longer than {SUMMARY_CHARS} characters end with …; "
+                "get_call(call_id) shows one whole)"
+            )
         if page_size and size < page_size:  # only a page size the caller chose
             lines.append(
                 f"(page_size {asked} asks for more rows than max_chars={budget:,} can show; "
@@ -127,6 +150,7 @@ async def list_calls(
             label="call summaries",
             max_chars=room,
             footer=lambda n: view.footer(n, how=how),
+            source=FROM_CALLS,
         )
         return (text, structured) if shown == count and len(text) <= room else None
 
@@ -205,32 +229,112 @@ def _describe_filters(filters: CallFilters) -> str:
     return ", ".join(parts)
 
 
+CallField = Literal["overview", "metadata"]
+
+
 @tool_errors
-async def get_call(ctx: Context, call_id: CallId, max_chars: MaxChars = None) -> str:
-    """One call in detail: timing, end reason, billing, medium (secrets redacted), model,
-    voice, temperature, first speaker, summary, metadata and a digest of the system
-    prompt, with pointers to its transcript, stages, tools and event log."""
+async def get_call(
+    ctx: Context,
+    call_id: CallId,
+    field: Annotated[
+        CallField,
+        Field(
+            description="'overview' (default): the call in detail, its metadata capped at "
+            f"{METADATA_KEYS_SHOWN} keys and {METADATA_VALUE_CHARS} characters a value. "
+            "'metadata': every metadata key and value whole, one per line, windowed by "
+            "offset."
+        ),
+    ] = "overview",
+    key: Annotated[
+        str | None,
+        Field(
+            description="One metadata key: read its value whole (line breaks kept, e.g. a "
+            "JSON document), windowed by offset. Implies field='metadata'.",
+            min_length=1,
+            max_length=1_000,
+        ),
+    ] = None,
+    offset: Offset = 0,
+    max_chars: MaxChars = None,
+) -> str:
+    """One call in detail: timing, end reason, billing, how it was connected (secrets
+    redacted), model, voice, temperature, first speaker, summary, metadata and a digest of
+    the system prompt, with pointers to its transcript, stages, timing, tools and events.
+    field='metadata' (or key=…) reads metadata the overview cuts, whole, by offset."""
     state = app_state(ctx)
+    budget = max_chars or state.settings.max_chars
+    if field == "overview" and key is None and offset:
+        raise ToolError(
+            'offset reads on in a windowed read: pass it with field="metadata" or key=…, '
+            "as the cut line printed it. The overview is never windowed."
+        )
     call = await state.client.get_call(call_id)
-    return render_call(call, max_chars or state.settings.max_chars)
+    if key is not None or field == "metadata":
+        return _read_metadata(call, key, offset, budget)
+    names = await state.client.voice_names.resolve([call.voice])
+    return render_call(call, budget, names)
 
 
-def render_call(call: Call, budget: int) -> str:
+def _metadata_call(call_id: str, key: str | None) -> str:
+    arg = "" if key is None else f", key={json.dumps(key, ensure_ascii=False)}"
+    return f'get_call(call_id="{call_id}", field="metadata"{arg}'
+
+
+def _read_metadata(call: Call, key: str | None, offset: int, budget: int) -> str:
+    cid = call.call_id
+    metadata = call.metadata or {}
+    if key is None:
+        count = f"{len(metadata):,} key{'' if len(metadata) == 1 else 's'}"
+        return read_window(
+            metadata_listing(metadata),
+            offset=offset,
+            budget=budget,
+            title=f"metadata of call {cid} ({count}, one per line)",
+            label="metadata",
+            how=lambda at: f"{_metadata_call(cid, None)}, offset={at})",
+            lines_whole=True,
+        )
+    value = metadata_value(metadata, key)
+    if value is None:
+        near = difflib.get_close_matches(key, [str(k) for k in metadata], n=3)
+        maybe = (
+            f" Close: {', '.join(json.dumps(k, ensure_ascii=False) for k in near)}." if near else ""
+        )
+        raise ToolError(
+            f"Call {cid} has no metadata key {json.dumps(key, ensure_ascii=False)}.{maybe} "
+            f"Its {len(metadata):,} keys: {_metadata_call(cid, None)})."
+        )
+    return read_window(
+        value,
+        offset=offset,
+        budget=budget,
+        title=f"metadata[{json.dumps(key, ensure_ascii=False)}] of call {cid}",
+        label="metadata value",
+        how=lambda at: f"{_metadata_call(cid, key)}, offset={at})",
+    )
+
+
+def render_call(call: Call, budget: int, voice_names: Mapping[str, str]) -> str:
+    """The overview. The call's id is said once, in the header; the reads it points to
+    take it as their call_id (only a cut's exact continuation repeats it)."""
     cid = call.call_id
     detail = call_detail_lines(
         call,
         prompt_read_hint=(
-            f'get_call_stage(call_id="{cid}", call_stage_id=<stage>, field="system_prompt") '
-            "reads a stage's prompt whole; list_call_stages gives the stage ids"
+            'read whole: get_call_stage(call_id, call_stage_id=<stage>, field="system_prompt") '
+            "— list_call_stages gives the stage ids"
         ),
+        read_metadata=lambda key: f"{_metadata_call(cid, key)})",
+        voice_names=voice_names,
     )
     pointers = [
-        "read on:",
-        f'- transcript of every stage: get_call_transcript(call_id="{cid}") '
-        f"or resource ultravox://calls/{cid}/transcript",
-        f'- stages and what changed between them: list_call_stages(call_id="{cid}")',
-        f'- event log: list_call_events(call_id="{cid}")',
-        f'- tools available: list_call_tools(call_id="{cid}")',
+        "read on, each with this call_id:",
+        "- transcript of every stage: get_call_transcript "
+        "(or resource ultravox://calls/{call_id}/transcript)",
+        "- voice timing (latency, interruptions, dead air): get_call_metrics",
+        "- stages and what changed between them: list_call_stages",
+        "- event log: list_call_events",
+        "- tools available: list_call_tools",
     ]
     # The detail lines fence their upstream parts themselves.
     return compose_whole([f"Call {cid}"], detail, label=None, max_chars=budget, tail=pointers)

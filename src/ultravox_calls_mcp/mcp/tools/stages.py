@@ -71,10 +71,12 @@ async def list_call_stages(ctx: Context, call_id: CallId, max_chars: MaxChars = 
         s async for s in client.iter_items(lambda c: client.list_call_stages(call_id, cursor=c))
     ]
     tool_names = await _stage_tools(state, call_id, stages)
+    voices = await client.voice_names.resolve(stage.voice for stage in stages)
     lines = stage_summary_lines(
         stages,
         tool_names=tool_names,
         prompt_read_hint=_prompt_hint(call_id),
+        voice_names=voices,
     )
     header = [f"Call {call_id}: {len(stages)} stage(s), oldest first."]
     detail_hint = (
@@ -118,8 +120,9 @@ async def get_call_stage(
     stage = await state.client.get_call_stage(call_id, call_stage_id)
     where = f'call_id="{call_id}", call_stage_id="{call_stage_id}"'
     if field == "overview":
+        voices = await state.client.voice_names.resolve([stage.voice])
         lines = stage_summary_lines(
-            [stage], tool_names=None, prompt_read_hint=_prompt_hint(call_id)
+            [stage], tool_names=None, prompt_read_hint=_prompt_hint(call_id), voice_names=voices
         )
         sizes = []
         for name in _LARGE_FIELDS:

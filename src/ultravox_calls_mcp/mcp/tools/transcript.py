@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Annotated, NamedTuple
 
@@ -35,6 +35,7 @@ from ultravox_calls_mcp.mcp.state import AppState, app_state
 from ultravox_calls_mcp.render.budget import cut_note
 from ultravox_calls_mcp.render.transcript import (
     MoreHint,
+    message_read_text,
     message_text,
     stage_boundary,
     transcript_lines,
@@ -103,14 +104,15 @@ async def get_call_transcript(
     async with anyio.create_task_group() as group:
         group.start_soon(fetch_stages)
         batch = await read_messages(fetch, start, budget=budget, max_pages=state.settings.max_pages)
-    entries = _entries(batch, stages, start, hint=_more_hint(call_id, None))
+    voices = await client.voice_names.resolve(stage.voice for stage in stages)
+    entries = _entries(batch, stages, start, hint=_more_hint(call_id, None), voice_names=voices)
     header = [
         f"Transcript of call {call_id}: {len(stages)} stage(s), "
         f"{_count(batch.total)} messages across all stages, in order."
     ]
     if start.before:
         header.append(f"(continuing from message {start.before + 1:,})")
-    how = f'get_call_transcript(call_id="{call_id}", cursor="{{}}")'
+    how = f'get_call_transcript(call_id="{call_id}")'
     return _finish(header, entries, batch, budget, kind="transcript", how=how, noun="messages")
 
 
@@ -137,6 +139,7 @@ def _entries(
     *,
     hint: MoreHint,
     roles: set[str] | None = None,
+    voice_names: Mapping[str, str] | None = None,
 ) -> list[_Entry]:
     """Lines to show, each with the position to resume from if it is cut.
 
@@ -162,6 +165,7 @@ def _entries(
                 sid,
                 loc.message.call_stage_message_index if continuing else None,
                 total=len(stages) or None,
+                voice_names=voice_names,
             )
             entries.append(_Entry(marker, loc.before, mark))
             current = sid
@@ -191,7 +195,7 @@ def _finish(
         left = ""
         if batch.total is not None:
             left = f"{max(batch.total - resume.before, 0):,} more {noun} · "
-        return [f'[cut: {left}next cursor: "{token}" — call {how.format(token)} to read on]']
+        return [f'[cut: {left}next cursor: "{token}" — pass it as cursor to {how} to read on]']
 
     text, _ = compose(
         header,
@@ -268,10 +272,7 @@ async def get_stage_messages(
     if start.before:
         header.append(f"(continuing from message {start.before + 1:,})")
     role_arg = f", roles={list(roles)!r}".replace("'", '"') if roles else ""
-    how = (
-        f'get_stage_messages(call_id="{call_id}", call_stage_id="{call_stage_id}"'
-        f'{role_arg}, cursor="{{}}")'
-    )
+    how = f'get_stage_messages(call_id="{call_id}", call_stage_id="{call_stage_id}"{role_arg})'
     return _finish(header, entries, batch, budget, kind="stage-messages", how=how, noun="messages")
 
 
@@ -318,8 +319,9 @@ async def _one_message(
     role = (found.role or "").removeprefix("MESSAGE_ROLE_")
     where = f'call_id="{call_id}", call_stage_id="{stage_id}", message_index={index}'
     return read_window(
-        # The same cleaned, redacted text transcript lines clip, so offsets agree.
-        message_text(found),
+        # The same cleaned, redacted text transcript lines clip, so offsets agree; a
+        # failed tool's error details follow it whole.
+        message_read_text(found),
         offset=offset,
         budget=budget,
         title=f"Message [{index}] of stage {stage_id} ({role})",

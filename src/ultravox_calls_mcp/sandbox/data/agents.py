@@ -187,6 +187,32 @@ def build_voices(rng: random.Random) -> dict[str, str]:
     return {name: new_id(rng) for name in VOICE_NAMES}
 
 
+_VOICE_LANGUAGES = {
+    "Ava": ("en-US", "🇺🇸 English (United States)"),
+    "Mark": ("en-GB", "🇬🇧 English (United Kingdom)"),
+    "Jessica": ("en-US", "🇺🇸 English (United States)"),
+    "Hans": ("de-DE", "🇩🇪 German (Germany)"),
+    "Sakura": ("ja-JP", "🇯🇵 Japanese (Japan)"),
+}
+
+
+def voice_json(name: str, voice_id: str) -> Json:
+    """A voice as ``GET /api/voices/{voice_id}`` returns it: a public, included voice."""
+    language, label = _VOICE_LANGUAGES.get(name, ("en-US", "🇺🇸 English (United States)"))
+    return {
+        "voiceId": voice_id,
+        "name": name,
+        "description": f"{name}: a calm, clear voice for a front desk.",
+        "primaryLanguage": language,
+        "languageLabel": label,
+        "previewUrl": f"https://storage.sandbox.invalid/voices/{voice_id}/preview.mp3",
+        "ownership": "public",
+        "billingStyle": "VOICE_BILLING_STYLE_INCLUDED",
+        "provider": "eleven_labs",
+        "definition": {"elevenLabs": {"voiceId": f"el-{name.lower()}", "model": "eleven_turbo"}},
+    }
+
+
 def build_agents(rng: random.Random, voices: dict[str, str]) -> tuple[list[Json], dict[str, str]]:
     """Agent JSON (statistics filled in later) and agent name -> its system prompt."""
     agents: list[Json] = []
