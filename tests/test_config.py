@@ -39,3 +39,17 @@ def test_an_ordinary_key_is_kept() -> None:
 )
 def test_the_origin_shown_in_messages_has_no_userinfo_or_path(base_url: str, shown: str) -> None:
     assert display_origin(base_url) == shown
+
+
+def test_sandbox_takes_the_environment_but_its_own_key_and_base_url(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ultravox_calls_mcp.cli import main
+    from ultravox_calls_mcp.sandbox import generate_dataset
+
+    monkeypatch.setenv("ULTRAVOX_MCP_SLOW_RESPONSE_SECONDS", "3")
+    monkeypatch.setenv("ULTRAVOX_API_KEY", "wrongkey.NOTTHESANDBOXKEY000000000000000000")
+    monkeypatch.setenv("ULTRAVOX_BASE_URL", "https://api.example.invalid")
+    call_id = generate_dataset().notable.slow_after_tool.call_id
+    assert main(["--sandbox", "try", "get_call_metrics", f"call_id={call_id}"]) == 0
+    assert "2 over 3.0 s" in capsys.readouterr().out

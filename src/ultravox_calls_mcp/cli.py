@@ -136,7 +136,7 @@ def _settings(args: argparse.Namespace) -> tuple[Settings, httpx2.AsyncBaseTrans
     if args.sandbox:
         from ultravox_calls_mcp.sandbox import in_process_sandbox
 
-        return in_process_sandbox(**overrides)
+        return in_process_sandbox(os.environ, **overrides)
     settings = Settings.from_env(**overrides)
     if settings.api_key is None:
         raise ConfigError(

@@ -14,6 +14,7 @@ itself is unusable (no key, a malformed variable).
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sqlite3
 import sys
@@ -80,7 +81,7 @@ def _settings(
     if sandbox:
         from ultravox_calls_mcp.sandbox import in_process_sandbox
 
-        return in_process_sandbox(**overrides)
+        return in_process_sandbox(os.environ if environ is None else environ, **overrides)
     settings = Settings.from_env(environ, **overrides)
     deadline = min(settings.request_deadline, _DEADLINE_SECONDS)
     return settings.model_copy(update={"request_deadline": deadline}), None

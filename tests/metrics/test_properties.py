@@ -56,9 +56,14 @@ def test_silences_lie_in_the_span_apart_from_each_other_and_within_the_silence_t
         return
     pieces = sorted((*metrics.dead_air, *metrics.tool_waits), key=lambda p: p.start)
     limit = metrics.thresholds.dead_air_seconds
-    assert all(span[0] <= p.start and p.end <= span[1] and p.seconds >= limit for p in pieces)
-    assert all(a.end <= b.start for a, b in itertools.pairwise(pieces))
-    assert sum(p.seconds for p in pieces) <= share.silence_seconds
+    assert all(
+        span[0] <= p.start and p.end <= span[1] and p.seconds >= limit - 1e-9 for p in pieces
+    )
+    # Each kind is a set of disjoint stretches; a dead-air stretch may hold a tool wait,
+    # whose time it does not count, so together they never count a second twice.
+    for kind in (metrics.dead_air, metrics.tool_waits):
+        assert all(a.end <= b.start for a, b in itertools.pairwise(kind))
+    assert sum(p.seconds for p in pieces) <= share.silence_seconds + 1e-9
     # Overlap is counted once per speaker: the shares cover the span, at least.
     assert share.agent_seconds + share.user_seconds + share.silence_seconds >= share.span_seconds
     assert max(share.agent_seconds, share.user_seconds) + share.silence_seconds <= (

@@ -53,8 +53,26 @@ def test_the_silence_left_after_a_tool_answered_is_dead_air_again() -> None:
             msg("agent", 9.0, 10.0, index=3),  # 6 s of silence after the result
         ]
     )
-    assert metrics.dead_air == (Silence(stage=1, after_index=2, start=3.0, end=9.0),)
+    # Silence 1.0–9.0 after the user; the tool was pending 1.5–3.0: 6.5 s of dead air.
+    assert metrics.dead_air == (Silence(stage=1, after_index=0, start=1.0, end=9.0, waited=1.5),)
+    assert metrics.dead_air[0].seconds == 6.5
     assert metrics.tool_waits == ()  # 1.5 s of waiting: under the threshold
+
+
+def test_a_short_tool_call_inside_a_long_silence_does_not_hide_it() -> None:
+    metrics = metrics_of(
+        [
+            msg("user", 0.0, 1.0, index=0),
+            msg("call", 4.5, 4.6, tool="lookup", inv="i1", index=1),
+            msg("result", 5.0, 5.1, inv="i1", index=2),
+            msg("agent", 9.0, 10.0, index=3),
+        ]
+    )
+    # 3.5 s before the tool and 3.9 s after: each short, 7.4 s together outside the wait.
+    (dead,) = metrics.dead_air
+    assert (dead.after_index, dead.start, dead.end) == (0, 1.0, 9.0)
+    assert dead.seconds == pytest.approx(7.4)
+    assert dead.waited == pytest.approx(0.6)
 
 
 def test_a_tool_call_without_result_covers_no_silence() -> None:

@@ -118,7 +118,7 @@ def _timing_groups(calls: Sequence[CallData], thresholds: Thresholds) -> list[Pr
         worst = metrics.slowest_turn
         if metrics.latency.slow and worst is not None:
             where = f"stage {worst.stage} #{worst.index}"
-            slow.add(cid, metrics.latency.slow, f"max {worst.latency:.1f} s at {where}")
+            slow.add(cid, metrics.latency.slow, f"max {worst.latency:.2f} s at {where}")
         barge, over = len(metrics.barge_ins), len(metrics.talk_overs)
         if barge or over:
             interrupted.add(cid, barge + over, f"{barge} barge-in, {over} talk-over")

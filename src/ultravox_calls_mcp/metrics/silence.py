@@ -3,8 +3,11 @@
 Speech is the union of agent and user messages (an open-ended message is a point: it
 breaks a silence but covers no time). A *silence* is a stretch of the timed span that no
 speech covers. The part of a silence during a pending tool call (the call's start to its
-result's end) is a *tool wait*; the rest is *dead air*. Either is reported when it lasts
-at least ``dead_air_seconds``.
+result's end) is a *tool wait*, reported when it lasts at least ``dead_air_seconds``. A
+silence whose time outside tool waits adds up to at least ``dead_air_seconds`` is *dead
+air*: reported as the stretch from its first to its last moment outside a wait, its
+``seconds`` not counting the wait inside (``waited``) — a short tool call in the middle of
+a long silence does not hide it.
 """
 
 from __future__ import annotations
@@ -30,10 +33,12 @@ class Silence:
     start: float
     end: float
     tool: str | None = None
+    # Dead air only: seconds of tool wait between ``start`` and ``end``, not counted.
+    waited: float = 0.0
 
     @property
     def seconds(self) -> float:
-        return self.end - self.start
+        return self.end - self.start - self.waited
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,14 +85,21 @@ def scan_silence(timeline: Timeline, uses: Sequence[ToolUse], min_seconds: float
     )
     starts = [m.start for m in timed]
 
-    def located(piece: Piece[str | None]) -> Silence:
+    def located(piece: Piece[str | None], waited: float = 0.0) -> Silence:
         last = timed[max(0, bisect.bisect_right(starts, piece.start) - 1)]
-        return Silence(last.stage, last.index, piece.start, piece.end, piece.label)
+        return Silence(last.stage, last.index, piece.start, piece.end, piece.label, waited)
 
     tool_waits = intersect(long, waits)
-    dead_air = intersect(long, complement(waits, start, end))
+    free = complement(waits, start, end)
+    dead_air: list[Silence] = []
+    for silence in long:
+        outside = intersect([silence], free)
+        quiet = total(outside)
+        if outside and quiet >= min_seconds:
+            stretch = Piece(outside[0].start, outside[-1].end, None)
+            dead_air.append(located(stretch, stretch.end - stretch.start - quiet))
     return SilenceScan(
         share,
-        tuple(located(p) for p in dead_air if p.end - p.start >= min_seconds),
+        tuple(dead_air),
         tuple(located(p) for p in tool_waits if p.end - p.start >= min_seconds),
     )

@@ -90,7 +90,7 @@ def _header(metrics: CallMetrics, call_id: str, live: bool, stage_count: int) ->
             "nothing to measure yet."
         )
         return lines
-    counts = f"Messages: {metrics.timed_messages} timed"
+    counts = f"Messages: {metrics.timed_messages:,} timed"
     if metrics.untimed_messages:
         counts += f", {metrics.untimed_messages} untimed left out (initial or carried-over)"
     if metrics.open_ends:
@@ -174,6 +174,8 @@ def _silences(
     lines = [f"{title}: {len(pieces)}, longest {_s(longest[0].seconds)}"]
     for piece in longest[:max_examples]:
         waiting = f" waiting on {plain(piece.tool, 80) or '?'}" if tool else ""
+        if piece.waited:
+            waiting = f" (not counting {_s(piece.waited)} of tool wait inside)"
         lines.append(
             f"  {_s(piece.seconds)} from {clock_time(piece.start)}{waiting}, after stage "
             f"{piece.stage} message #{piece.after_index}"

@@ -9,6 +9,7 @@ Redaction errs towards hiding: a redacted harmless value costs little, a leaked 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -151,7 +152,10 @@ _FOLDED_NEEDLES = re.compile(
 
 
 def _normal_name(name: str) -> str:
-    return name.lower().replace("_", "").replace("-", "")
+    # Invisible format characters (a zero-width space in "api\u200bkey") and look-alike
+    # letters must not hide a secret name: the name is shown cleaned, so it is judged so.
+    visible = "".join(ch for ch in name if unicodedata.category(ch) != "Cf")
+    return _fold(visible).replace("_", "").replace("-", "").replace(" ", "")
 
 
 def is_secret_key(name: str) -> bool:

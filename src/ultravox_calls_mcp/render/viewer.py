@@ -9,6 +9,7 @@ from ultravox_calls_mcp.metrics import CallMetrics
 from ultravox_calls_mcp.render.budget import cut_note
 from ultravox_calls_mcp.render.calls import call_row
 from ultravox_calls_mcp.render.metrics import metrics_lines
+from ultravox_calls_mcp.render.text import FROM_CALL, fence
 
 __all__ = ["show_call_text"]
 
@@ -22,7 +23,8 @@ def show_call_text(
     call: Call, metrics: CallMetrics, *, call_id: str, stage_count: int, max_chars: int
 ) -> str:
     """Whole lines only, cut at ``max_chars`` with a note saying where the rest is."""
-    head = f"Call {call_row(call, summary_chars=120)}"
+    # The row carries upstream words (summary, agent name): fenced, as list_calls fences it.
+    head = fence(call_row(call, summary_chars=120), "call summary", FROM_CALL)
     body = metrics_lines(
         metrics, call_id=call_id, live=call.is_live, stage_count=stage_count, max_examples=3
     )

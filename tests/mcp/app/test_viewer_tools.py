@@ -104,7 +104,9 @@ async def test_show_call_answers_every_client_with_the_overview_and_timing(
     assert not result.is_error, text
     assert result.structured_content == {"callId": case.call_id}
     assert len(text) <= SHOW_CALL_CHARS
-    assert text.startswith(f"Call {case.call_id} · ")
+    # The overview row carries upstream words (summary, agent name): fenced first.
+    assert text.startswith("<<<untrusted call summary ")
+    assert text.splitlines()[1].startswith(f"{case.call_id} · ")
     assert "Response latency" in text
     assert f"stage 1 message #{case.message_index} at" in text
     assert f"{case.seconds:.1f} s (after tool {data.notable.slow_tool_name})" in text

@@ -44,7 +44,13 @@ MessageIndex = Annotated[
     ),
 ]
 StartSeconds = Annotated[
-    float, Field(description="Where the window starts, in seconds from the call's start.", ge=0)
+    float,
+    Field(
+        description="Where the window starts, in seconds from the call's start.",
+        ge=0,
+        le=86_400,  # a day: longer than any call can last (maxDuration caps at hours)
+        allow_inf_nan=False,
+    ),
 ]
 DurationSeconds = Annotated[
     float,

@@ -5,7 +5,7 @@ a client that never negotiated the extension does not know the field, so it woul
 the page's tools to the model — and their results (the timeline's JSON, base64 audio) are
 what the viewer keeps out of the model's context. For such a client this middleware
 leaves them out of ``tools/list`` and answers a call to one with a pointer to the tools
-meant for it.
+meant for it. A client whose capabilities are unknown (stateless HTTP) is not refused.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ class HideAppOnlyTools(ServerMiddleware[Any]):
     async def __call__(
         self, ctx: ServerRequestContext[Any, Any], call_next: CallNext
     ) -> HandlerResult:
-        if ctx.method not in ("tools/list", "tools/call") or client_supports_apps(ctx):
+        if ctx.method not in ("tools/list", "tools/call") or not _declined_apps(ctx):
             return await call_next(ctx)
         if ctx.method == "tools/call":
             name = (ctx.params or {}).get("name")
@@ -45,6 +45,14 @@ class HideAppOnlyTools(ServerMiddleware[Any]):
 
 def _name(tool: object) -> object:
     return tool.get("name") if isinstance(tool, dict) else getattr(tool, "name", None)
+
+
+def _declined_apps(ctx: ServerRequestContext[Any, Any]) -> bool:
+    """The client said what it supports, and MCP Apps was not among it. Unknown is not
+    "no": a stateless HTTP server keeps no initialize, so a legacy (2025-11-25) host that
+    renders the viewer arrives with no capabilities at all, and its page must still work."""
+    known = getattr(ctx.session, "client_capabilities", None) is not None
+    return known and not client_supports_apps(ctx)
 
 
 def _for_the_viewer_only(name: str) -> CallToolResult:
