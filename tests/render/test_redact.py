@@ -225,3 +225,13 @@ def test_a_dotted_capital_i_does_not_hide_a_secret_name() -> None:
         assert "abc123" not in redacted
         assert "abcdef" not in redacted
         assert "hunter2" not in redacted
+
+
+def test_an_invisible_character_in_a_field_name_does_not_hide_a_secret_name() -> None:
+    from ultravox_calls_mcp.render.redact import is_secret_key, redact_json
+
+    assert is_secret_key("api\u200bkey")
+    assert is_secret_key("pass\u200dword")
+    redacted = redact_json({"api\u200bkey": "hunter2secretvalue", "headers\u200b": {"X": "v"}})
+    assert "hunter2secretvalue" not in repr(redacted)
+    assert "'v'" not in repr(redacted)
