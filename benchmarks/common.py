@@ -128,12 +128,15 @@ def sandbox_settings(base_url: str, **overrides: object) -> Settings:
 
 
 @asynccontextmanager
-async def connect(base_url: str, **overrides: object) -> AsyncIterator[Client]:
+async def connect(
+    base_url: str, *, apps: bool = True, **overrides: object
+) -> AsyncIterator[Client]:
     """Our real server (real HTTP to the loopback sandbox) behind an in-memory MCP client
-    that, like Claude Desktop, renders MCP Apps (so the viewer's own tools are listed)."""
+    that, like Claude Desktop, renders MCP Apps (so the viewer's own tools are listed);
+    ``apps=False``: one that does not, which lists only what a model may call."""
     server = build_server(sandbox_settings(base_url, **overrides))
     apps_host = advertise("io.modelcontextprotocol/ui", {"mimeTypes": [VIEWER_MIME_TYPE]})
-    async with Client(server, extensions=[apps_host]) as client:
+    async with Client(server, extensions=[apps_host] if apps else None) as client:
         yield client
 
 

@@ -6,6 +6,8 @@ the ~1 MB system prompt, the 10,000-message stage with its ~100 KB utterance, th
 with 200 metadata keys, the largest pages, and each field of the fields-by-name tools,
 read at offset 0 and from the middle. Each result counts text + structured copy. This
 runs at the default budget and at the smallest one a caller may ask for (max_chars).
+The client does not render MCP Apps, so the viewer's app-only tools (their results feed
+its page, not the model) are not listed to it; show_call, which the model reads, is.
 
 Run:  .venv/bin/python -m benchmarks.p3_largest_result
 """
@@ -110,7 +112,9 @@ async def largest(
     seen = 0
     covered: list[str] = []
     errors: list[str] = []
-    async with connect(base_url) as client:
+    # As a model-facing client sees the server: the call viewer's app-only tools, whose
+    # results go to its page and never to the model, are not listed (and not measured).
+    async with connect(base_url, apps=False) as client:
         tools = (await client.list_tools()).tools
         for tool in tools:
             calls = 0

@@ -90,13 +90,19 @@ def scan_silence(timeline: Timeline, uses: Sequence[ToolUse], min_seconds: float
         return Silence(last.stage, last.index, piece.start, piece.end, piece.label, waited)
 
     tool_waits = intersect(long, waits)
-    free = complement(waits, start, end)
+    # One pass over both sorted lists: the parts of long silences outside any wait, then
+    # gathered per silence (each part lies inside exactly one of them).
+    outside = intersect(long, complement(waits, start, end))
     dead_air: list[Silence] = []
+    k = 0
     for silence in long:
-        outside = intersect([silence], free)
-        quiet = total(outside)
-        if outside and quiet >= min_seconds:
-            stretch = Piece(outside[0].start, outside[-1].end, None)
+        first = k
+        while k < len(outside) and outside[k].end <= silence.end:
+            k += 1
+        parts = outside[first:k]
+        quiet = total(parts)
+        if parts and quiet >= min_seconds:
+            stretch = Piece(parts[0].start, parts[-1].end, None)
             dead_air.append(located(stretch, stretch.end - stretch.start - quiet))
     return SilenceScan(
         share,
