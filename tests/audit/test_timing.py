@@ -22,14 +22,15 @@ def test_without_a_stage_list_stages_come_in_the_order_messages_name_them() -> N
         _message(None, "MESSAGE_ROLE_AGENT", 2.5, 3.0),
     ]
     split = stage_messages(CallData(call=CALL, messages=messages))
-    assert [(sid, len(group)) for sid, group in split] == [("s2", 1), ("s1", 2)]
+    # A message naming no stage is in a stage of its own (""), not in another stage.
+    assert [(sid, len(group)) for sid, group in split] == [("s2", 1), ("s1", 1), ("", 1)]
 
 
-def test_a_stage_list_decides_the_order_and_unknown_stages_join_the_last() -> None:
+def test_a_stage_list_decides_the_order_and_an_unknown_stage_follows_it() -> None:
     stages = [CallStage(call_stage_id="s1"), CallStage(call_stage_id="s2")]
     messages = [_message("s2", "MESSAGE_ROLE_AGENT", 0.0, 1.0), _message("sX", "x", 1.0, 2.0)]
     split = stage_messages(CallData(call=CALL, messages=messages, stages=stages))
-    assert [(sid, len(group)) for sid, group in split] == [("s1", 0), ("s2", 2)]
+    assert [(sid, len(group)) for sid, group in split] == [("s1", 0), ("s2", 1), ("sX", 1)]
 
 
 def test_call_metrics_measure_a_turn_across_the_stage_boundary() -> None:

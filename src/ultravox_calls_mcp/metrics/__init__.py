@@ -28,6 +28,7 @@ from ultravox_calls_mcp.metrics.timeline import (
     StageSpan,
     TimedMessage,
     Timeline,
+    split_by_stage,
     timeline_from_stages,
 )
 from ultravox_calls_mcp.metrics.tools import ToolLatency, ToolUse
@@ -51,6 +52,7 @@ __all__ = [
     "compute_metrics",
     "metrics_json",
     "percentile",
+    "split_by_stage",
     "timeline_from_stages",
     "viewer_json",
 ]

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from ultravox_calls_mcp.api.models import Message
+from ultravox_calls_mcp.api.models import CallStage, Message
 from ultravox_calls_mcp.render.fmt import parse_seconds
 from ultravox_calls_mcp.render.transcript import role_of
 
@@ -139,6 +139,19 @@ def _timing(message: Message) -> tuple[float, float | None, Clock] | None:
     if wall_start is not None:
         return wall_start, None, "wall"
     return None
+
+
+def split_by_stage(
+    stages: Sequence[CallStage], messages: Sequence[Message]
+) -> list[tuple[str, list[Message]]]:
+    """A call's in-call messages by stage, for ``timeline_from_stages``: the stages in the
+    call's order (empty ones too, so stage numbers match list_call_stages), then any stage
+    a message names that the list did not hold (a stage begun after the list was read),
+    in the order first seen; a message naming no stage is in a stage of its own ("")."""
+    groups: dict[str, list[Message]] = {s.call_stage_id: [] for s in stages if s.call_stage_id}
+    for message in messages:
+        groups.setdefault(message.call_stage_id or "", []).append(message)
+    return list(groups.items())
 
 
 def timeline_from_stages(stages: Sequence[tuple[str, Sequence[Message]]]) -> Timeline:

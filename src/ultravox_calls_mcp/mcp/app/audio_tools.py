@@ -126,17 +126,14 @@ async def get_recording_window(
 
 
 def register(apps: Apps) -> None:
-    apps.tool(
-        resource_uri=VIEWER_URI,
-        visibility=APP_ONLY,
-        name=MESSAGE_AUDIO_TOOL,
-        title="Message audio (viewer)",
-        annotations=READ_ONLY,
-    )(get_message_audio)
-    apps.tool(
-        resource_uri=VIEWER_URI,
-        visibility=APP_ONLY,
-        name=RECORDING_TOOL,
-        title="Recording window (viewer)",
-        annotations=READ_ONLY,
-    )(get_recording_window)
+    for fn, name, title in (
+        (get_message_audio, MESSAGE_AUDIO_TOOL, "Message audio (viewer)"),
+        (get_recording_window, RECORDING_TOOL, "Recording window (viewer)"),
+    ):
+        apps.tool(
+            resource_uri=VIEWER_URI,
+            visibility=APP_ONLY,
+            name=name,
+            title=title,
+            annotations=READ_ONLY,
+        )(fn)

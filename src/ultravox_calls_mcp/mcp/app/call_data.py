@@ -5,7 +5,6 @@ all at once (``read_whole_call``)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import anyio
@@ -86,17 +85,6 @@ async def read_messages(
     raise PagingError(
         f"The call's messages ran past {max_pages} pages; stopped reading to avoid a loop."
     )
-
-
-def grouped(
-    stages: Sequence[CallStage], messages: Sequence[Message]
-) -> list[tuple[str, list[Message]]]:
-    """Messages by stage, stages in the call's order (a stage id the list did not hold
-    comes after, in the order first seen), for ``metrics.timeline_from_stages``."""
-    groups: dict[str, list[Message]] = {s.call_stage_id: [] for s in stages if s.call_stage_id}
-    for message in messages:
-        groups.setdefault(message.call_stage_id or "", []).append(message)
-    return list(groups.items())
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ from ultravox_calls_mcp.api.models import CallStage
 from ultravox_calls_mcp.mcp.app import timeline as tl
 from ultravox_calls_mcp.mcp.app.call_data import (
     Messages,
-    grouped,
     read_messages,
     read_stages,
     read_whole_call,
@@ -19,7 +18,8 @@ from ultravox_calls_mcp.mcp.app.call_data import (
 from ultravox_calls_mcp.mcp.app.contract import TIMELINE_TOOL
 from ultravox_calls_mcp.mcp.results import cursors
 from ultravox_calls_mcp.mcp.state import AppState
-from ultravox_calls_mcp.metrics import Thresholds, compute_metrics, timeline_from_stages
+from ultravox_calls_mcp.mcp.tools.metrics import thresholds_for
+from ultravox_calls_mcp.metrics import compute_metrics, split_by_stage, timeline_from_stages
 from ultravox_calls_mcp.render.viewer import show_call_text
 
 __all__ = ["SHOW_CALL_CHARS", "show_call", "timeline_page"]
@@ -32,20 +32,13 @@ def _binding(call_id: str) -> cursors.Binding:
     return cursors.Binding.of("call_id", {"call": call_id.strip().lower()})
 
 
-def _thresholds(state: AppState) -> Thresholds:
-    """The server's slow and dead-air limits, as for every timing result (Settings read
-    and checked them at start)."""
-    settings = state.settings
-    return Thresholds(settings.slow_response_seconds, settings.dead_air_seconds)
-
-
 async def show_call(state: AppState, call_id: str) -> CallToolResult:
     """The overview line and timing text, and ``{"callId"}`` for the page."""
     whole = await read_whole_call(
         state.client, call_id, max_pages=state.settings.max_pages, events=None
     )
-    groups = grouped(whole.stages, whole.messages.messages)
-    metrics = compute_metrics(timeline_from_stages(groups), _thresholds(state))
+    groups = split_by_stage(whole.stages, whole.messages.messages)
+    metrics = compute_metrics(timeline_from_stages(groups), thresholds_for(state, None, None))
     cid = whole.call.call_id or call_id
     text = show_call_text(
         whole.call,
@@ -75,7 +68,7 @@ async def timeline_page(state: AppState, call_id: str, cursor: str | None) -> Ca
         whole = await read_whole_call(client, call_id, max_pages=max_pages, events=tl.MAX_EVENTS)
         read = whole.messages
         cid = whole.call.call_id or call_id
-        groups = grouped(whole.stages, read.messages)
+        groups = split_by_stage(whole.stages, read.messages)
         timeline = timeline_from_stages(groups)
         shown = read.messages[: tl.PAGE_MESSAGES]
         more = len(read.messages) > tl.PAGE_MESSAGES
@@ -83,7 +76,7 @@ async def timeline_page(state: AppState, call_id: str, cursor: str | None) -> Ca
         page = tl.first_page(
             cid,
             live=whole.call.is_live,
-            metrics=compute_metrics(timeline, _thresholds(state)),
+            metrics=compute_metrics(timeline, thresholds_for(state, None, None)),
             messages=tl.message_rows(timeline, shown),
             events=tl.event_rows(whole.events),
             events_total=whole.events_total,
@@ -94,7 +87,7 @@ async def timeline_page(state: AppState, call_id: str, cursor: str | None) -> Ca
         stages, read = await _stages_and_messages(state, call_id, start)
         cid = call_id.strip().lower()
         shown = read.messages
-        timeline = timeline_from_stages(grouped(stages, shown))
+        timeline = timeline_from_stages(split_by_stage(stages, shown))
         next_cursor = token(read.after)
         page = tl.later_page(cid, tl.message_rows(timeline, shown), next_cursor)
         total = read.total
