@@ -167,14 +167,51 @@ class CallLoader:
         database. Parsing runs in that worker thread too: an audit over a warm cache parses
         thousands of messages, and on the event loop that would hold up every other
         request of the process (another session's list_calls) until it was done."""
-        cache = self._cache
-        ids = [call.call_id for call in calls if self.cacheable(call)]
-        if cache is None or not ids:
-            return {}
+        found, partial = await self.lookup_whole(calls, parts, None)
+        for call_id, data in found.items():
+            partial[call_id] = {part: getattr(data, part) for part in data.cached}
+        return partial
 
-        def read() -> dict[str, dict[str, list[Any]]]:
-            found = cache.get_many(self._scope, ids, parts)
-            return {call_id: _parsed(call_id, blobs) for call_id, blobs in found.items()}
+    async def lookup_whole(
+        self,
+        calls: list[Call],
+        parts: frozenset[Part],
+        analyse: Callable[[CallData], None] | None,
+    ) -> tuple[dict[str, CallData], dict[str, dict[str, list[Any]]]]:
+        """(the calls the cache holds whole, loaded and each passed to ``analyse``; the
+        cached parts of the others), in one worker-thread trip: read, parse and analyse.
+
+        One trip for a page of calls, not one per call: a thread hop per call made a warm
+        audit's event loop busy enough to double another session's list_calls latency."""
+        cache = self._cache
+        ids = {call.call_id for call in calls if self.cacheable(call)}
+        if cache is None or not ids:
+            return {}, {}
+
+        def read() -> tuple[dict[str, CallData], dict[str, dict[str, list[Any]]]]:
+            found = cache.get_many(self._scope, list(ids), parts)
+            whole: dict[str, CallData] = {}
+            partial: dict[str, dict[str, list[Any]]] = {}
+            for call in calls:
+                blobs = found.get(call.call_id)
+                if call.call_id not in ids or blobs is None:
+                    continue
+                parsed = _parsed(call.call_id, blobs)
+                if parts.issubset(parsed):
+                    data = CallData(
+                        call=call,
+                        messages=parsed.get("messages"),
+                        events=parsed.get("events"),
+                        stages=parsed.get("stages"),
+                        tools=parsed.get("tools"),
+                        cached=parts,
+                    )
+                    if analyse is not None:
+                        analyse(data)
+                    whole[call.call_id] = data
+                else:
+                    partial[call.call_id] = parsed
+            return whole, partial
 
         return await anyio.to_thread.run_sync(read)
 

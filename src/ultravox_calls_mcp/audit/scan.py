@@ -134,11 +134,18 @@ async def scan_calls(
                 if total is not None:
                     expected = min(max_calls, max(total - before, 0))
             rows = page.results[skip:][: max_calls - len(slots)]
-            cached = await loader.lookup(rows, parts)
+            # The calls the cache holds whole are read and analysed in one thread trip;
+            # only the others take a worker task each.
+            whole, cached = await loader.lookup_whole(rows, parts, on_loaded)
             for offset, call in enumerate(rows, start=skip):
                 at = Resume(upstream, offset, before + len(slots))
-                slots.append(None)
                 positions.append(at)
+                if (data := whole.get(call.call_id)) is not None:
+                    slots.append(Scanned(call, data, None, at))
+                    done += 1
+                    await progress(done, expected)
+                    continue
+                slots.append(None)
                 group.start_soon(work, len(slots) - 1, call, cached.get(call.call_id, {}), at)
             end = skip + len(rows)
             if len(slots) >= max_calls:
