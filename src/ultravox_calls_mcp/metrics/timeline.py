@@ -109,10 +109,8 @@ class Timeline:
         return self.timed[0].start, max(s.end for s in self.stages if s.end is not None)
 
 
-def _role(message: Message) -> Role:
-    known = _WIRE_ROLES.get(message.role or "")
-    if known is not None:
-        return known
+def _loose_role(message: Message) -> Role:
+    """The role of a message whose role is not one of the documented wire names."""
     return _ROLES.get(role_of(message).upper().removeprefix("MESSAGE_ROLE_"), "other")
 
 
@@ -126,20 +124,18 @@ def _seconds(value: str | None) -> float | None:
     return parse_seconds(value)
 
 
-def _timing(message: Message) -> tuple[float, float | None, Clock] | None:
-    wall = message.wall_clock_timespan
-    wall_start = wall_end = None
-    if wall is not None:
-        wall_start, wall_end = _seconds(wall.start), _seconds(wall.end)
-        if wall_start is not None and wall_end is not None:
-            return wall_start, wall_end if wall_end > wall_start else wall_start, "wall"
+def _not_wall(
+    message: Message, wall_start: float | None
+) -> tuple[float, float | None, Clock] | None:
+    """The timing of a message without both wall-clock offsets: its input-audio timespan
+    when that has a start, else a wall-clock start alone (an open end), else None."""
     audio = message.timespan
     if audio is not None:
         audio_start = _seconds(audio.start)
         if audio_start is not None:
             audio_end = _seconds(audio.end)
-            if audio_end is not None and audio_end < audio_start:
-                audio_end = audio_start
+            if audio_end is not None and audio_end <= audio_start:
+                audio_end = audio_start  # at an equal end too: a -0.0 end reads as the start
             return audio_start, audio_end, "audio"
     if wall_start is not None:
         return wall_start, None, "wall"
@@ -175,12 +171,23 @@ def timeline_from_stages(stages: Sequence[tuple[str, Sequence[Message]]]) -> Tim
             index = message.call_stage_message_index
             if index is None:
                 index = position
-            role = _role(message)
-            timing = _timing(message)
-            if timing is None:
-                untimed.append(PlacedMessage(number, index, role, message))
-                continue
-            start, end, clock = timing
+            # The usual cases (a wire role, both wall-clock offsets) inline: this runs for
+            # every message of every call an audit reads, where a call per message shows.
+            role = _WIRE_ROLES.get(message.role or "") or _loose_role(message)
+            wall = message.wall_clock_timespan
+            start = end = None
+            if wall is not None:
+                start, end = _seconds(wall.start), _seconds(wall.end)
+            clock: Clock = "wall"
+            if start is not None and end is not None:
+                if end <= start:
+                    end = start
+            else:
+                timing = _not_wall(message, start)
+                if timing is None:
+                    untimed.append(PlacedMessage(number, index, role, message))
+                    continue
+                start, end, clock = timing
             timed.append(TimedMessage(number, index, role, message, start, end, clock))
             if start < first:
                 first = start
