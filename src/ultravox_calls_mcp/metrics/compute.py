@@ -7,6 +7,7 @@ first read, so an audit of hundreds of calls does not pay for them.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 from ultravox_calls_mcp.metrics.silence import Silence, SilenceScan, TalkShare
@@ -19,7 +20,7 @@ from ultravox_calls_mcp.metrics.turns import BargeIn, Turn, scan_turns
 __all__ = ["CallMetrics", "LatencySummary", "compute_metrics"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: that costs a setattr per field, per call read
 class LatencySummary:
     """Response latency over measured turns (nearest-rank percentiles); ``slow``: turns
     over the slow-response threshold."""
@@ -92,7 +93,7 @@ def compute_metrics(timeline: Timeline, thresholds: Thresholds | None = None) ->
     limits = thresholds or Thresholds()
     tools = ToolPairing(timeline)
     scan = scan_turns(timeline, tools)
-    latencies = sorted(t.latency for t in scan.turns)
+    latencies = scan.latencies
     silence = SilenceScan(timeline, tools, limits.dead_air_seconds)
     first_word = next((m.start for m in timeline.timed if m.role == "agent"), None)
     return CallMetrics(
@@ -109,12 +110,13 @@ def compute_metrics(timeline: Timeline, thresholds: Thresholds | None = None) ->
             p50=percentile(latencies, 50),
             p90=percentile(latencies, 90),
             max=latencies[-1] if latencies else None,
-            slow=sum(1 for x in latencies if x > limits.slow_response_seconds),
+            # Ascending: those after the last at or under the limit are over it.
+            slow=len(latencies) - bisect.bisect_right(latencies, limits.slow_response_seconds),
         ),
         turns=scan.turns,
         unmeasured_turns=scan.unmeasured,
         barge_ins=scan.barge_ins,
-        talk_overs=tuple(t for t in scan.turns if t.latency < 0),
+        talk_overs=scan.talk_overs,
         dead_air=silence.dead_air,
         silence_scan=silence,
         pairing=tools,

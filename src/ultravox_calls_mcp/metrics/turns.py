@@ -69,9 +69,11 @@ class BargeIn:
     agent_index: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TurnScan:
     turns: tuple[Turn, ...]  # in time-line order
+    latencies: list[float]  # of the turns, ascending
+    talk_overs: tuple[Turn, ...]  # turns with negative latency
     # Turns whose user message has no end (an open end): latency cannot be measured.
     unmeasured: int
     barge_ins: tuple[BargeIn, ...]
@@ -99,6 +101,8 @@ def _barge_in(user: TimedMessage, agent: TimedMessage | None) -> BargeIn | None:
 def scan_turns(timeline: Timeline, pairing: ToolPairing) -> TurnScan:
     """``pairing``: the time line's tools, for each turn's ``tools`` when read."""
     turns: list[Turn] = []
+    latencies: list[float] = []
+    talk_overs: list[Turn] = []
     barge_ins: list[BargeIn] = []
     unmeasured = 0
     last_user: TimedMessage | None = None  # the user message awaiting a reply
@@ -107,7 +111,9 @@ def scan_turns(timeline: Timeline, pairing: ToolPairing) -> TurnScan:
     for message in timeline.timed:
         role = message.role
         if role == "user":
-            last_user, tools = message, []
+            last_user = message
+            if tools:
+                tools = []
             if (barge_in := _barge_in(message, last_agent)) is not None:
                 barge_ins.append(barge_in)
         elif role == "agent":
@@ -117,19 +123,24 @@ def scan_turns(timeline: Timeline, pairing: ToolPairing) -> TurnScan:
             if last_user.end is None:
                 unmeasured += 1
             else:
-                turns.append(
-                    Turn(
-                        message.stage,
-                        message.index,
-                        last_user.stage,
-                        last_user.index,
-                        last_user.end,
-                        message.start,
-                        tuple(tools),
-                        pairing,
-                    )
+                turn = Turn(
+                    message.stage,
+                    message.index,
+                    last_user.stage,
+                    last_user.index,
+                    last_user.end,
+                    message.start,
+                    tuple(tools),
+                    pairing,
                 )
-            last_user, tools = None, []
+                turns.append(turn)
+                latencies.append(latency := turn.latency)
+                if latency < 0:
+                    talk_overs.append(turn)
+            last_user = None
+            if tools:
+                tools = []
         elif role == "toolCall" and last_user is not None:
             tools.append(message)
-    return TurnScan(tuple(turns), unmeasured, tuple(barge_ins))
+    latencies.sort()
+    return TurnScan(tuple(turns), latencies, tuple(talk_overs), unmeasured, tuple(barge_ins))
