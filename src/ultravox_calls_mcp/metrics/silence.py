@@ -23,6 +23,8 @@ from ultravox_calls_mcp.metrics.tools import ToolPairing
 
 __all__ = ["Silence", "SilenceScan", "TalkShare", "silences"]
 
+_SPEAKERS = ("agent", "user")
+
 
 @dataclass(frozen=True, slots=True)
 class Silence:
@@ -65,13 +67,13 @@ def silences(
     found: list[tuple[float, float]] = []
     reach = start
     for message in timed:
-        if message.role == "agent" or message.role == "user":
-            if message.start > reach:
-                if message.start - reach >= min_seconds:
-                    found.append((reach, message.start))
-                reach = message.start
-            if message.end is not None and message.end > reach:
-                reach = message.end
+        if message.role in _SPEAKERS:
+            if (begin := message.start) > reach:
+                if begin - reach >= min_seconds:
+                    found.append((reach, begin))
+                reach = begin
+            if (until := message.end) is not None and until > reach:
+                reach = until
     if reach < end and end - reach >= min_seconds:
         found.append((reach, end))
     return found

@@ -71,7 +71,7 @@ class TimedMessage(PlacedMessage):
         return self.start if self.end is None else self.end
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: that costs a setattr per field, per call read
 class StageSpan:
     number: int
     stage_id: str
@@ -79,7 +79,7 @@ class StageSpan:
     end: float | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: that costs a setattr per field, per call read
 class Timeline:
     timed: tuple[TimedMessage, ...]  # by start; equal starts keep stage and message order
     untimed: tuple[PlacedMessage, ...]
@@ -87,6 +87,8 @@ class Timeline:
     # Counted while the messages are read: a pass of its own over them would cost more.
     wall_clock_count: int
     open_ends: int  # timed messages with a start but no end
+    # The first timed start to the last point any timed message reaches; None: no timed.
+    span: tuple[float, float] | None
 
     @property
     def clock(self) -> str:
@@ -99,14 +101,6 @@ class Timeline:
         if wall:
             return "wall clock"
         return "input-audio clock" if audio else "none"
-
-    @property
-    def span(self) -> tuple[float, float] | None:
-        """First timed start to the last point any timed message reaches (the last of
-        the stages' ends)."""
-        if not self.timed:
-            return None
-        return self.timed[0].start, max(s.end for s in self.stages if s.end is not None)
 
 
 def _loose_role(message: Message) -> Role:
@@ -203,4 +197,7 @@ def timeline_from_stages(stages: Sequence[tuple[str, Sequence[Message]]]) -> Tim
         spans.append(StageSpan(number, stage_id, first if held else None, last if held else None))
     # Stable: at an equal start the earlier stage, then the earlier message, comes first.
     timed.sort(key=_START)
-    return Timeline(tuple(timed), tuple(untimed), tuple(spans), walls, open_ends)
+    span = None
+    if timed:
+        span = timed[0].start, max(s.end for s in spans if s.end is not None)
+    return Timeline(tuple(timed), tuple(untimed), tuple(spans), walls, open_ends, span)
