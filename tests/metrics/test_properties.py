@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import itertools
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tests.metrics.build import metrics_of, msg
 from ultravox_calls_mcp.api.models import Message
+from ultravox_calls_mcp.metrics import TalkShare, ToolRef, timeline_from_stages
+from ultravox_calls_mcp.metrics.intervals import Piece, complement, merge, total
+from ultravox_calls_mcp.metrics.silence import silences
+from ultravox_calls_mcp.metrics.tools import pair_tools, tool_latency
 
 _QUARTERS = st.integers(min_value=0, max_value=400).map(lambda q: q / 4)
 
@@ -85,3 +89,48 @@ def test_talk_share_of_speech_without_overlap_sums_exactly_to_the_span(
         assert not messages
         return
     assert share.agent_seconds + share.user_seconds + share.silence_seconds == share.span_seconds
+
+
+@given(_CALLS, _CALLS)
+@example(  # a tool called before the caller spoke again is not the reply's tool
+    [msg("user", 0, 1), msg("call", 1, 2, tool="t", inv="a"), msg("user", 3, 4)],
+    [msg("call", 4, 5, tool="u"), msg("agent", 6, 7)],
+)
+def test_what_is_computed_on_first_read_equals_a_straightforward_computation(
+    first: list[Message], second: list[Message]
+) -> None:
+    metrics = metrics_of(first, second)
+    timeline = timeline_from_stages([("stage-1", first), ("stage-2", second)])
+    timed = timeline.timed
+    uses = pair_tools(timeline)
+    assert metrics.tool_uses == tuple(uses)
+    assert metrics.tool_latency == tuple(tool_latency(uses))
+    # Each turn's tools: the tool calls after the user message it answers, before it.
+    by_id = {u.invocation_id: u for u in uses if u.invocation_id}
+    position = {(m.stage, m.index): n for n, m in enumerate(timed)}
+    for turn in metrics.turns:
+        between = timed[
+            position[turn.user_stage, turn.user_index] + 1 : position[turn.stage, turn.index]
+        ]
+        refs = []
+        for call in (m for m in between if m.role == "toolCall"):
+            use = by_id.get(call.message.invocation_id or "")
+            refs.append(
+                ToolRef(call.message.tool_name, failed=False, no_result=True)
+                if use is None
+                else ToolRef(use.name, failed=use.failed, no_result=use.result is None)
+            )
+        assert turn.tools == tuple(refs)
+    # Silences: the parts of the span that the union of all speech leaves uncovered.
+    if timeline.span is None:
+        assert metrics.talk_share is None
+        return
+    start, end = timeline.span
+    agent = merge(Piece(m.start, m.until, None) for m in timed if m.role == "agent")
+    user = merge(Piece(m.start, m.until, None) for m in timed if m.role == "user")
+    holes = complement(merge([*agent, *user]), start, end)
+    assert silences(timed, start, end) == [(h.start, h.end) for h in holes]
+    limit = metrics.thresholds.dead_air_seconds
+    long = [(h.start, h.end) for h in holes if h.end - h.start >= limit]
+    assert silences(timed, start, end, limit) == long
+    assert metrics.talk_share == TalkShare(end - start, total(agent), total(user), total(holes))

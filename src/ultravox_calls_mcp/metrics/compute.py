@@ -1,20 +1,26 @@
-"""All the timing metrics of one call, from its time line, in one linear pass per job."""
+"""All the timing metrics of one call, from its time line, in one linear pass per job.
+
+What an audit reads (latency, turns, barge-ins, talk-overs, dead air) is computed up
+front; talk share and the tool tables, read only by get_call_metrics and the viewer, on
+first read, so an audit of hundreds of calls does not pay for them.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import bisect
+from dataclasses import dataclass, field
 
-from ultravox_calls_mcp.metrics.silence import Silence, TalkShare, scan_silence
+from ultravox_calls_mcp.metrics.silence import Silence, SilenceScan, TalkShare
 from ultravox_calls_mcp.metrics.stats import percentile
 from ultravox_calls_mcp.metrics.thresholds import Thresholds
 from ultravox_calls_mcp.metrics.timeline import StageSpan, Timeline
-from ultravox_calls_mcp.metrics.tools import ToolLatency, ToolUse, pair_tools, tool_latency
+from ultravox_calls_mcp.metrics.tools import ToolLatency, ToolPairing, ToolUse
 from ultravox_calls_mcp.metrics.turns import BargeIn, Turn, scan_turns
 
 __all__ = ["CallMetrics", "LatencySummary", "compute_metrics"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: that costs a setattr per field, per call read
 class LatencySummary:
     """Response latency over measured turns (nearest-rank percentiles); ``slow``: turns
     over the slow-response threshold."""
@@ -26,7 +32,7 @@ class LatencySummary:
     slow: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: that costs a setattr per field, per call read
 class CallMetrics:
     thresholds: Thresholds
     clock: str  # "wall clock", "input-audio clock", "mixed (…)" or "none"
@@ -42,10 +48,25 @@ class CallMetrics:
     barge_ins: tuple[BargeIn, ...]
     talk_overs: tuple[Turn, ...]  # turns with negative latency
     dead_air: tuple[Silence, ...]
-    tool_waits: tuple[Silence, ...]
-    talk_share: TalkShare | None
-    tool_latency: tuple[ToolLatency, ...]
-    tool_uses: tuple[ToolUse, ...]
+    # Where the rest comes from, on first read.
+    silence_scan: SilenceScan = field(repr=False, compare=False)
+    pairing: ToolPairing = field(repr=False, compare=False)
+
+    @property
+    def tool_waits(self) -> tuple[Silence, ...]:
+        return self.silence_scan.tool_waits
+
+    @property
+    def talk_share(self) -> TalkShare | None:
+        return self.silence_scan.talk_share
+
+    @property
+    def tool_latency(self) -> tuple[ToolLatency, ...]:
+        return self.pairing.latency
+
+    @property
+    def tool_uses(self) -> tuple[ToolUse, ...]:
+        return self.pairing.uses
 
     @property
     def slow_turns(self) -> list[Turn]:
@@ -70,11 +91,10 @@ class CallMetrics:
 
 def compute_metrics(timeline: Timeline, thresholds: Thresholds | None = None) -> CallMetrics:
     limits = thresholds or Thresholds()
-    uses = pair_tools(timeline)
-    by_invocation = {u.invocation_id: u for u in uses if u.invocation_id}
-    scan = scan_turns(timeline, by_invocation)
-    latencies = sorted(t.latency for t in scan.turns)
-    silence = scan_silence(timeline, uses, limits.dead_air_seconds)
+    tools = ToolPairing(timeline)
+    scan = scan_turns(timeline, tools)
+    latencies = scan.latencies
+    silence = SilenceScan(timeline, tools, limits.dead_air_seconds)
     first_word = next((m.start for m in timeline.timed if m.role == "agent"), None)
     return CallMetrics(
         thresholds=limits,
@@ -90,15 +110,14 @@ def compute_metrics(timeline: Timeline, thresholds: Thresholds | None = None) ->
             p50=percentile(latencies, 50),
             p90=percentile(latencies, 90),
             max=latencies[-1] if latencies else None,
-            slow=sum(1 for x in latencies if x > limits.slow_response_seconds),
+            # Ascending: those after the last at or under the limit are over it.
+            slow=len(latencies) - bisect.bisect_right(latencies, limits.slow_response_seconds),
         ),
         turns=scan.turns,
         unmeasured_turns=scan.unmeasured,
         barge_ins=scan.barge_ins,
-        talk_overs=tuple(t for t in scan.turns if t.latency < 0),
+        talk_overs=scan.talk_overs,
         dead_air=silence.dead_air,
-        tool_waits=silence.tool_waits,
-        talk_share=silence.talk_share,
-        tool_latency=tuple(tool_latency(uses)),
-        tool_uses=tuple(uses),
+        silence_scan=silence,
+        pairing=tools,
     )

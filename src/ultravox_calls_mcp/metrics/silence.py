@@ -15,12 +15,15 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from ultravox_calls_mcp.metrics.intervals import Piece, complement, intersect, merge, total
 from ultravox_calls_mcp.metrics.timeline import TimedMessage, Timeline
-from ultravox_calls_mcp.metrics.tools import ToolUse
+from ultravox_calls_mcp.metrics.tools import ToolPairing
 
-__all__ = ["Silence", "SilenceScan", "TalkShare", "scan_silence"]
+__all__ = ["Silence", "SilenceScan", "TalkShare", "silences"]
+
+_SPEAKERS = ("agent", "user")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,57 +58,95 @@ class TalkShare:
         return None if self.span_seconds <= 0 else 100 * seconds / self.span_seconds
 
 
-@dataclass(frozen=True, slots=True)
-class SilenceScan:
-    talk_share: TalkShare | None  # None: nothing timed
-    dead_air: tuple[Silence, ...]  # in time-line order
-    tool_waits: tuple[Silence, ...]
+def silences(
+    timed: Sequence[TimedMessage], start: float, end: float, min_seconds: float = 0.0
+) -> list[tuple[float, float]]:
+    """The stretches of ``start``–``end`` that no agent or user message covers, in order,
+    those at least ``min_seconds`` long. One sweep over ``timed`` (sorted by start),
+    tracking how far speech reaches so far: no lists of speech to merge and complement."""
+    found: list[tuple[float, float]] = []
+    reach = start
+    for message in timed:
+        if message.role in _SPEAKERS:
+            if (begin := message.start) > reach:
+                if begin - reach >= min_seconds:
+                    found.append((reach, begin))
+                reach = begin
+            if (until := message.end) is not None and until > reach:
+                reach = until
+    if reach < end and end - reach >= min_seconds:
+        found.append((reach, end))
+    return found
 
 
 def _speech(messages: Sequence[TimedMessage], role: str) -> list[Piece[None]]:
     return merge(Piece(m.start, m.until, None) for m in messages if m.role == role)
 
 
-def scan_silence(timeline: Timeline, uses: Sequence[ToolUse], min_seconds: float) -> SilenceScan:
-    span = timeline.span
-    if span is None:
-        return SilenceScan(None, (), ())
-    timed = timeline.timed
-    start, end = span
-    agent, user = _speech(timed, "agent"), _speech(timed, "user")
-    silences = complement(merge([*agent, *user]), start, end)
-    share = TalkShare(end - start, total(agent), total(user), total(silences))
-    # Only a silence at least ``min_seconds`` long can hold dead air or a tool wait that
-    # long: the rest (nearly all of them) need not be split by the tool waits at all.
-    long = [s for s in silences if s.end - s.start >= min_seconds]
-    if not long:
-        return SilenceScan(share, (), ())
-    waits = merge(
-        Piece(wait[0], wait[1], use.name or "?") for use in uses if (wait := use.wait) is not None
-    )
-    starts = [m.start for m in timed]
+class SilenceScan:
+    """A call's silences. Dead air is found up front (an audit reads it); talk share and
+    tool waits, which only get_call_metrics and the viewer read, on first read."""
 
-    def located(piece: Piece[str | None], waited: float = 0.0) -> Silence:
-        last = timed[max(0, bisect.bisect_right(starts, piece.start) - 1)]
+    def __init__(self, timeline: Timeline, pairing: ToolPairing, min_seconds: float) -> None:
+        self._timed = timeline.timed
+        self._span = timeline.span
+        self._pairing = pairing
+        self._min = min_seconds
+        # Only a silence at least ``min_seconds`` long can hold dead air or a tool wait
+        # that long: the rest (nearly all) need not be split by the tool waits at all.
+        self._long: list[Piece[None]] = []
+        if self._span is not None:
+            found = silences(self._timed, *self._span, min_seconds)
+            self._long = [Piece(a, b, None) for a, b in found]
+        self.dead_air = self._dead_air() if self._long else ()
+
+    @cached_property
+    def talk_share(self) -> TalkShare | None:  # None: nothing timed
+        if self._span is None:
+            return None
+        start, end = self._span
+        quiet = total(Piece(a, b, None) for a, b in silences(self._timed, start, end))
+        agent, user = total(_speech(self._timed, "agent")), total(_speech(self._timed, "user"))
+        return TalkShare(end - start, agent, user, quiet)
+
+    @cached_property
+    def tool_waits(self) -> tuple[Silence, ...]:
+        if not self._long:
+            return ()
+        waits = intersect(self._long, self._waits)
+        return tuple(self._located(p) for p in waits if p.end - p.start >= self._min)
+
+    @cached_property
+    def _waits(self) -> list[Piece[str]]:
+        uses = self._pairing.uses
+        return merge(
+            Piece(wait[0], wait[1], use.name or "?")
+            for use in uses
+            if (wait := use.wait) is not None
+        )
+
+    @cached_property
+    def _starts(self) -> list[float]:
+        return [m.start for m in self._timed]
+
+    def _located(self, piece: Piece[str | None], waited: float = 0.0) -> Silence:
+        last = self._timed[max(0, bisect.bisect_right(self._starts, piece.start) - 1)]
         return Silence(last.stage, last.index, piece.start, piece.end, piece.label, waited)
 
-    tool_waits = intersect(long, waits)
-    # One pass over both sorted lists: the parts of long silences outside any wait, then
-    # gathered per silence (each part lies inside exactly one of them).
-    outside = intersect(long, complement(waits, start, end))
-    dead_air: list[Silence] = []
-    k = 0
-    for silence in long:
-        first = k
-        while k < len(outside) and outside[k].end <= silence.end:
-            k += 1
-        parts = outside[first:k]
-        quiet = total(parts)
-        if parts and quiet >= min_seconds:
-            stretch = Piece(parts[0].start, parts[-1].end, None)
-            dead_air.append(located(stretch, stretch.end - stretch.start - quiet))
-    return SilenceScan(
-        share,
-        tuple(dead_air),
-        tuple(located(p) for p in tool_waits if p.end - p.start >= min_seconds),
-    )
+    def _dead_air(self) -> tuple[Silence, ...]:
+        assert self._span is not None
+        # One pass over both sorted lists: the parts of long silences outside any wait,
+        # then gathered per silence (each part lies inside exactly one of them).
+        outside = intersect(self._long, complement(self._waits, *self._span))
+        dead_air: list[Silence] = []
+        k = 0
+        for silence in self._long:
+            first = k
+            while k < len(outside) and outside[k].end <= silence.end:
+                k += 1
+            parts = outside[first:k]
+            quiet = total(parts)
+            if parts and quiet >= self._min:
+                stretch = Piece(parts[0].start, parts[-1].end, None)
+                dead_air.append(self._located(stretch, stretch.end - stretch.start - quiet))
+        return tuple(dead_air)

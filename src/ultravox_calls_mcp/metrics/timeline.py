@@ -9,8 +9,10 @@ in practice a stage's initial or carried-over messages — and only counted.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Literal
 
 from ultravox_calls_mcp.api.models import CallStage, Message
@@ -39,9 +41,12 @@ _ROLES: dict[str, Role] = {
     "TOOL_RESULT": "toolResult",
 }
 _WIRE_ROLES: dict[str, Role] = {f"MESSAGE_ROLE_{k}": v for k, v in _ROLES.items()}
+_START = attrgetter("start")
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, 4x the cost
+# of building one, and an audit builds one per message of hundreds of calls.
+@dataclass(slots=True)
 class PlacedMessage:
     """A message and where it sits: ``stage`` counts from 1; ``index`` is its
     callStageMessageIndex (its position in the stage when the API left that out)."""
@@ -52,7 +57,7 @@ class PlacedMessage:
     message: Message
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TimedMessage(PlacedMessage):
     """``start``/``end`` are seconds from the call's start; ``end`` None: an open end."""
 
@@ -66,7 +71,7 @@ class TimedMessage(PlacedMessage):
         return self.start if self.end is None else self.end
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: that costs a setattr per field, per call read
 class StageSpan:
     number: int
     stage_id: str
@@ -74,15 +79,16 @@ class StageSpan:
     end: float | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: that costs a setattr per field, per call read
 class Timeline:
     timed: tuple[TimedMessage, ...]  # by start; equal starts keep stage and message order
     untimed: tuple[PlacedMessage, ...]
     stages: tuple[StageSpan, ...]
-
-    @property
-    def wall_clock_count(self) -> int:
-        return sum(1 for m in self.timed if m.clock == "wall")
+    # Counted while the messages are read: a pass of its own over them would cost more.
+    wall_clock_count: int
+    open_ends: int  # timed messages with a start but no end
+    # The first timed start to the last point any timed message reaches; None: no timed.
+    span: tuple[float, float] | None
 
     @property
     def clock(self) -> str:
@@ -96,46 +102,35 @@ class Timeline:
             return "wall clock"
         return "input-audio clock" if audio else "none"
 
-    @property
-    def open_ends(self) -> int:
-        return sum(1 for m in self.timed if m.end is None)
 
-    @property
-    def span(self) -> tuple[float, float] | None:
-        """First timed start to the last point any timed message reaches."""
-        if not self.timed:
-            return None
-        return self.timed[0].start, max(m.until for m in self.timed)
-
-
-def _role(message: Message) -> Role:
-    known = _WIRE_ROLES.get(message.role or "")
-    if known is not None:
-        return known
+def _loose_role(message: Message) -> Role:
+    """The role of a message whose role is not one of the documented wire names."""
     return _ROLES.get(role_of(message).upper().removeprefix("MESSAGE_ROLE_"), "other")
 
 
 def _seconds(value: str | None) -> float | None:
     # The usual "12.340s" straight to float (every message has two or four of these, and
     # an audit reads thousands of messages); anything else the careful parser decides.
-    if value and value[-1] == "s" and value[:-1].replace(".", "", 1).isdecimal():
-        return float(value[:-1])
+    if value and value[-1] == "s":
+        number = value[:-1]
+        if number.replace(".", "", 1).isdecimal():
+            return float(number)
     return parse_seconds(value)
 
 
-def _timing(message: Message) -> tuple[float, float | None, Clock] | None:
-    wall = message.wall_clock_timespan
-    wall_start = wall_end = None
-    if wall is not None:
-        wall_start, wall_end = _seconds(wall.start), _seconds(wall.end)
-        if wall_start is not None and wall_end is not None:
-            return wall_start, max(wall_start, wall_end), "wall"
+def _not_wall(
+    message: Message, wall_start: float | None
+) -> tuple[float, float | None, Clock] | None:
+    """The timing of a message without both wall-clock offsets: its input-audio timespan
+    when that has a start, else a wall-clock start alone (an open end), else None."""
     audio = message.timespan
     if audio is not None:
         audio_start = _seconds(audio.start)
         if audio_start is not None:
             audio_end = _seconds(audio.end)
-            return audio_start, None if audio_end is None else max(audio_start, audio_end), "audio"
+            if audio_end is not None and audio_end <= audio_start:
+                audio_end = audio_start  # at an equal end too: a -0.0 end reads as the start
+            return audio_start, audio_end, "audio"
     if wall_start is not None:
         return wall_start, None, "wall"
     return None
@@ -162,22 +157,47 @@ def timeline_from_stages(stages: Sequence[tuple[str, Sequence[Message]]]) -> Tim
     timed: list[TimedMessage] = []
     untimed: list[PlacedMessage] = []
     spans: list[StageSpan] = []
+    walls = open_ends = 0
     for number, (stage_id, messages) in enumerate(stages, start=1):
-        first: float | None = None
-        last: float | None = None
+        before = len(timed)
+        first, last = math.inf, -math.inf
         for position, message in enumerate(messages):
             index = message.call_stage_message_index
-            index = position if index is None else index
-            role = _role(message)
-            timing = _timing(message)
-            if timing is None:
-                untimed.append(PlacedMessage(number, index, role, message))
-                continue
-            entry = TimedMessage(number, index, role, message, *timing)
-            timed.append(entry)
-            first = entry.start if first is None else min(first, entry.start)
-            last = entry.until if last is None else max(last, entry.until)
-        spans.append(StageSpan(number, stage_id, first, last))
+            if index is None:
+                index = position
+            # The usual cases (a wire role, both wall-clock offsets) inline: this runs for
+            # every message of every call an audit reads, where a call per message shows.
+            role = _WIRE_ROLES.get(message.role or "") or _loose_role(message)
+            wall = message.wall_clock_timespan
+            start = end = None
+            if wall is not None:
+                start, end = _seconds(wall.start), _seconds(wall.end)
+            clock: Clock = "wall"
+            if start is not None and end is not None:
+                if end <= start:
+                    end = start
+            else:
+                timing = _not_wall(message, start)
+                if timing is None:
+                    untimed.append(PlacedMessage(number, index, role, message))
+                    continue
+                start, end, clock = timing
+            timed.append(TimedMessage(number, index, role, message, start, end, clock))
+            if start < first:
+                first = start
+            until = end
+            if until is None:
+                open_ends += 1
+                until = start
+            if until > last:
+                last = until
+            if clock == "wall":
+                walls += 1
+        held = len(timed) > before
+        spans.append(StageSpan(number, stage_id, first if held else None, last if held else None))
     # Stable: at an equal start the earlier stage, then the earlier message, comes first.
-    timed.sort(key=lambda m: m.start)
-    return Timeline(tuple(timed), tuple(untimed), tuple(spans))
+    timed.sort(key=_START)
+    span = None
+    if timed:
+        span = timed[0].start, max(s.end for s in spans if s.end is not None)
+    return Timeline(tuple(timed), tuple(untimed), tuple(spans), walls, open_ends, span)

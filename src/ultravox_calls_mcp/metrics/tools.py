@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from ultravox_calls_mcp.metrics.stats import percentile
 from ultravox_calls_mcp.metrics.timeline import PlacedMessage, TimedMessage, Timeline
 
-__all__ = ["ToolLatency", "ToolUse", "pair_tools", "tool_latency"]
+__all__ = ["ToolLatency", "ToolPairing", "ToolUse", "pair_tools", "tool_latency"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,3 +119,24 @@ def tool_latency(uses: Iterable[ToolUse]) -> list[ToolLatency]:
             )
         )
     return rows
+
+
+class ToolPairing:
+    """A time line's tools, paired on first read: an audit reads no tool table, and dead
+    air needs the tool waits only around a long silence, so most calls it reads never
+    pair their tools."""
+
+    def __init__(self, timeline: Timeline) -> None:
+        self._timeline = timeline
+
+    @cached_property
+    def uses(self) -> tuple[ToolUse, ...]:
+        return tuple(pair_tools(self._timeline))
+
+    @cached_property
+    def by_invocation(self) -> dict[str, ToolUse]:
+        return {u.invocation_id: u for u in self.uses if u.invocation_id}
+
+    @cached_property
+    def latency(self) -> tuple[ToolLatency, ...]:
+        return tuple(tool_latency(self.uses))

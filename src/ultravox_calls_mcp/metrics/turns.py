@@ -9,10 +9,11 @@ latest agent message to start before it is still playing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from ultravox_calls_mcp.metrics.timeline import TimedMessage, Timeline
-from ultravox_calls_mcp.metrics.tools import ToolUse
+from ultravox_calls_mcp.metrics.tools import ToolPairing, ToolUse
 
 __all__ = ["BargeIn", "ToolRef", "Turn", "TurnScan", "scan_turns"]
 
@@ -26,10 +27,13 @@ class ToolRef:
     no_result: bool
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass sets each field through object.__setattr__ (4x the cost
+# of building one), and an audit builds one per turn of hundreds of calls.
+@dataclass(slots=True)
 class Turn:
     """``stage``/``index`` locate the agent message; ``user_stage``/``user_index`` the
-    user message it answers."""
+    user message it answers. ``tool_calls``: the tools called in between, read as
+    ``tools`` (paired with their results only then: an audit reads none)."""
 
     stage: int
     index: int
@@ -37,11 +41,19 @@ class Turn:
     user_index: int
     user_end: float
     agent_start: float
-    tools: tuple[ToolRef, ...]
+    tool_calls: tuple[TimedMessage, ...]
+    pairing: ToolPairing = field(repr=False, compare=False)
 
     @property
     def latency(self) -> float:
         return self.agent_start - self.user_end
+
+    @property
+    def tools(self) -> tuple[ToolRef, ...]:
+        if not self.tool_calls:
+            return ()
+        uses = self.pairing.by_invocation
+        return tuple(_ref(call, uses) for call in self.tool_calls)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,15 +69,17 @@ class BargeIn:
     agent_index: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TurnScan:
     turns: tuple[Turn, ...]  # in time-line order
+    latencies: list[float]  # of the turns, ascending
+    talk_overs: tuple[Turn, ...]  # turns with negative latency
     # Turns whose user message has no end (an open end): latency cannot be measured.
     unmeasured: int
     barge_ins: tuple[BargeIn, ...]
 
 
-def _ref(call: TimedMessage, uses: dict[str, ToolUse]) -> ToolRef:
+def _ref(call: TimedMessage, uses: Mapping[str, ToolUse]) -> ToolRef:
     key = call.message.invocation_id
     use = uses.get(key) if key else None
     if use is None:  # a call without an invocation id cannot be paired
@@ -84,38 +98,49 @@ def _barge_in(user: TimedMessage, agent: TimedMessage | None) -> BargeIn | None:
     return BargeIn(user.stage, user.index, user.start, overlap, agent.stage, agent.index)
 
 
-def scan_turns(timeline: Timeline, uses: dict[str, ToolUse]) -> TurnScan:
-    """``uses``: the paired tool uses by invocation id (to mark failed or unanswered tools)."""
+def scan_turns(timeline: Timeline, pairing: ToolPairing) -> TurnScan:
+    """``pairing``: the time line's tools, for each turn's ``tools`` when read."""
     turns: list[Turn] = []
+    latencies: list[float] = []
+    talk_overs: list[Turn] = []
     barge_ins: list[BargeIn] = []
     unmeasured = 0
     last_user: TimedMessage | None = None  # the user message awaiting a reply
     last_agent: TimedMessage | None = None
-    tools: list[ToolRef] = []
+    tools: list[TimedMessage] = []
     for message in timeline.timed:
-        if message.role == "user":
-            last_user, tools = message, []
+        role = message.role
+        if role == "user":
+            last_user = message
+            if tools:
+                tools = []
             if (barge_in := _barge_in(message, last_agent)) is not None:
                 barge_ins.append(barge_in)
-        elif message.role == "toolCall" and last_user is not None:
-            tools.append(_ref(message, uses))
-        elif message.role == "agent":
+        elif role == "agent":
             last_agent = message
             if last_user is None:
                 continue
             if last_user.end is None:
                 unmeasured += 1
             else:
-                turns.append(
-                    Turn(
-                        message.stage,
-                        message.index,
-                        last_user.stage,
-                        last_user.index,
-                        last_user.end,
-                        message.start,
-                        tuple(tools),
-                    )
+                turn = Turn(
+                    message.stage,
+                    message.index,
+                    last_user.stage,
+                    last_user.index,
+                    last_user.end,
+                    message.start,
+                    tuple(tools),
+                    pairing,
                 )
-            last_user, tools = None, []
-    return TurnScan(tuple(turns), unmeasured, tuple(barge_ins))
+                turns.append(turn)
+                latencies.append(latency := turn.latency)
+                if latency < 0:
+                    talk_overs.append(turn)
+            last_user = None
+            if tools:
+                tools = []
+        elif role == "toolCall" and last_user is not None:
+            tools.append(message)
+    latencies.sort()
+    return TurnScan(tuple(turns), latencies, tuple(talk_overs), unmeasured, tuple(barge_ins))
