@@ -27,8 +27,10 @@ from ultravox_calls_mcp.sandbox import SANDBOX_API_KEY, RequestLog, create_app, 
 pytestmark = pytest.mark.anyio
 
 AUDITORS = 3
-# find_problem_calls reads these parts of every call: the rows the cache must hold.
+# find_problem_calls reads these parts of every call from Ultravox; the cache must hold
+# them and the timing facts worked out from the messages.
 PARTS = ("events", "messages")
+STORED = (*PARTS, "timing")
 
 
 def _server_env(base_url: str, cache_dir: Path, home: Path) -> dict[str, str]:
@@ -122,4 +124,4 @@ async def test_three_servers_auditing_at_once_share_the_cache_and_a_fourth_reads
     assert f"{len(ended)} wholly from cache" in late[1]
     verdict, stored = _stored_rows(cache_dir / CACHE_FILE)
     assert verdict == "ok"
-    assert sorted(stored) == [(call_id, part) for call_id in ended for part in PARTS]
+    assert sorted(stored) == [(call_id, part) for call_id in ended for part in STORED]

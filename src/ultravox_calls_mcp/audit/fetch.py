@@ -19,12 +19,15 @@ from ultravox_calls_mcp.api.client import UltravoxClient
 from ultravox_calls_mcp.api.models import Call, CallEvent, CallStage, CallTool, Message
 from ultravox_calls_mcp.api.paging import Page
 from ultravox_calls_mcp.audit.cache import CallCache, Scope
+from ultravox_calls_mcp.audit.timing_facts import TimingFacts, facts_source, timing_facts
 from ultravox_calls_mcp.config import MAX_PAGE_SIZE
 
 logger = logging.getLogger("ultravox_calls_mcp.audit")
 
-Part = Literal["messages", "events", "stages", "tools"]
-PARTS: Final[tuple[Part, ...]] = ("messages", "events", "stages", "tools")
+Part = Literal["messages", "events", "stages", "tools", "timing"]
+# Read from Ultravox, in this order; ``timing`` is worked out here from the messages
+# (and the stages, when asked for too): see audit/timing_facts.
+FETCHED: Final[tuple[Part, ...]] = ("messages", "events", "stages", "tools")
 
 # Ultravox may still append a last event or message just after `ended` is set; a call
 # is cached only once it has been over this long.
@@ -37,6 +40,7 @@ _ADAPTERS: Final[dict[Part, TypeAdapter[Any]]] = {
     "events": TypeAdapter(list[CallEvent]),
     "stages": TypeAdapter(list[CallStage]),
     "tools": TypeAdapter(list[CallTool]),
+    "timing": TypeAdapter(TimingFacts),
 }
 
 
@@ -81,9 +85,11 @@ class CallData:
     events: list[CallEvent] | None = None
     stages: list[CallStage] | None = None
     tools: list[CallTool] | None = None
-    # Parts served by the cache / fetched from Ultravox for this load.
+    timing: TimingFacts | None = None
+    # Parts served by the cache / fetched from Ultravox / worked out here, for this load.
     cached: frozenset[Part] = field(default_factory=frozenset)
     fetched: frozenset[Part] = field(default_factory=frozenset)
+    derived: frozenset[Part] = field(default_factory=frozenset)
 
 
 def is_settled(call: Call, now: datetime | None = None) -> bool:
@@ -94,18 +100,21 @@ def is_settled(call: Call, now: datetime | None = None) -> bool:
     return ended + SETTLE <= (now or datetime.now(UTC))
 
 
-def encode(part: Part, items: list[Any]) -> bytes:
+def encode(part: Part, items: Any) -> bytes:
     # exclude_unset keeps what the API sent, unknown fields included: a faithful copy.
     return _ADAPTERS[part].dump_json(items, by_alias=True, exclude_unset=True)
 
 
-def _parsed(call_id: str, blobs: Mapping[str, bytes]) -> dict[str, list[Any]]:
+def _parsed(call_id: str, blobs: Mapping[str, bytes]) -> dict[str, Any]:
     """The parts that still parse; one that no longer does (written by another version,
-    say) is a miss, read again from Ultravox, never an error."""
-    parsed: dict[str, list[Any]] = {}
+    say) is a miss, read again from Ultravox, never an error. Timing facts made by other
+    code than this are a miss too, worked out again (no request)."""
+    parsed: dict[str, Any] = {}
     for part, blob in blobs.items():
         try:
-            parsed[part] = decode(part, blob)  # type: ignore[arg-type]  # keys are Parts
+            value = decode(part, blob)  # type: ignore[arg-type]  # keys are Parts
+            if not isinstance(value, TimingFacts) or value.source == facts_source():
+                parsed[part] = value
         except ValueError as exc:
             logger.warning(
                 "cache: call %s %s unreadable (%s); reading it again",
@@ -116,9 +125,8 @@ def _parsed(call_id: str, blobs: Mapping[str, bytes]) -> dict[str, list[Any]]:
     return parsed
 
 
-def decode(part: Part, data: bytes) -> list[Any]:
-    result: list[Any] = _ADAPTERS[part].validate_json(data)
-    return result
+def decode(part: Part, data: bytes) -> Any:
+    return _ADAPTERS[part].validate_json(data)
 
 
 def find_cached_message(data: bytes, stage_id: str, index: int) -> Message | None:
@@ -160,9 +168,7 @@ class CallLoader:
     def cacheable(self, call: Call) -> bool:
         return self._cache is not None and is_settled(call, self._now())
 
-    async def lookup(
-        self, calls: list[Call], parts: frozenset[Part]
-    ) -> dict[str, dict[str, list[Any]]]:
+    async def lookup(self, calls: list[Call], parts: frozenset[Part]) -> dict[str, dict[str, Any]]:
         """Cached parts of the settled calls among ``calls``, parsed, in one trip to the
         database. Parsing runs in that worker thread too: an audit over a warm cache parses
         thousands of messages, and on the event loop that would hold up every other
@@ -177,7 +183,7 @@ class CallLoader:
         calls: list[Call],
         parts: frozenset[Part],
         analyse: Callable[[CallData], None] | None,
-    ) -> tuple[dict[str, CallData], dict[str, dict[str, list[Any]]]]:
+    ) -> tuple[dict[str, CallData], dict[str, dict[str, Any]]]:
         """(the calls the cache holds whole, loaded and each passed to ``analyse``; the
         cached parts of the others), in one worker-thread trip: read, parse and analyse.
 
@@ -188,10 +194,10 @@ class CallLoader:
         if cache is None or not ids:
             return {}, {}
 
-        def read() -> tuple[dict[str, CallData], dict[str, dict[str, list[Any]]]]:
+        def read() -> tuple[dict[str, CallData], dict[str, dict[str, Any]]]:
             found = cache.get_many(self._scope, list(ids), parts)
             whole: dict[str, CallData] = {}
-            partial: dict[str, dict[str, list[Any]]] = {}
+            partial: dict[str, dict[str, Any]] = {}
             for call in calls:
                 blobs = found.get(call.call_id)
                 if call.call_id not in ids or blobs is None:
@@ -204,6 +210,7 @@ class CallLoader:
                         events=parsed.get("events"),
                         stages=parsed.get("stages"),
                         tools=parsed.get("tools"),
+                        timing=parsed.get("timing"),
                         cached=parts,
                     )
                     if analyse is not None:
@@ -215,9 +222,7 @@ class CallLoader:
 
         return await anyio.to_thread.run_sync(read)
 
-    async def load(
-        self, call: Call, parts: frozenset[Part], cached: Mapping[str, list[Any]]
-    ) -> CallData:
+    async def load(self, call: Call, parts: frozenset[Part], cached: Mapping[str, Any]) -> CallData:
         """``cached``: this call's entry of ``lookup``."""
         loaded: dict[str, Any] = {}
         from_cache: set[Part] = set()
@@ -226,19 +231,24 @@ class CallLoader:
             if items is not None and self.cacheable(call):
                 loaded[part] = items
                 from_cache.add(part)
-        missing = [part for part in PARTS if part in parts and part not in from_cache]
+        missing = [part for part in FETCHED if part in parts and part not in from_cache]
         # One request at a time per call: the concurrency bound is then a bound on requests.
         for part in missing:
             loaded[part] = await self._fetch(part, call.call_id)
+        derived: frozenset[Part] = frozenset()
+        if "timing" in parts and "timing" not in from_cache:
+            loaded["timing"] = timing_facts(loaded.get("messages") or (), loaded.get("stages"))
+            derived = frozenset({"timing"})
         return CallData(
             call=call,
             cached=frozenset(from_cache),
             fetched=frozenset(missing),
+            derived=derived,
             **loaded,
         )
 
     async def remember(self, data: CallData) -> None:
-        """Cache the parts ``load`` fetched for a settled call.
+        """Cache the parts ``load`` fetched (or worked out) for a settled call.
 
         Writes are group-committed: while one worker's write runs (in a thread), calls
         loaded meanwhile are queued and go into the next transaction together, so the
@@ -249,11 +259,10 @@ class CallLoader:
         simply not cached.
         """
         cache = self._cache
-        if not data.fetched or cache is None or not self.cacheable(data.call):
+        new = data.fetched | data.derived
+        if not new or cache is None or not self.cacheable(data.call):
             return
-        self._pending[data.call.call_id] = {
-            part: encode(part, getattr(data, part)) for part in data.fetched
-        }
+        self._pending[data.call.call_id] = {part: encode(part, getattr(data, part)) for part in new}
         if self._writing:
             return
         self._writing = True

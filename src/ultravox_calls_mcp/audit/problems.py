@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from ultravox_calls_mcp.audit.fetch import CallData
-from ultravox_calls_mcp.audit.timing import call_metrics
+from ultravox_calls_mcp.audit.timing import facts_of
 from ultravox_calls_mcp.metrics import Thresholds
 from ultravox_calls_mcp.render.calls import call_duration_seconds
 from ultravox_calls_mcp.render.fmt import plain
@@ -107,25 +107,27 @@ def find_problems(calls: Sequence[CallData], thresholds: Thresholds | None = Non
 
 
 def _timing_groups(calls: Sequence[CallData], thresholds: Thresholds) -> list[ProblemGroup]:
-    slow = ProblemGroup("slow responses", f"> {thresholds.slow_response_seconds:g} s")
+    slow_limit, dead_limit = thresholds.slow_response_seconds, thresholds.dead_air_seconds
+    slow = ProblemGroup("slow responses", f"> {slow_limit:g} s")
     interrupted = ProblemGroup("barge-ins / talk-over")
-    dead = ProblemGroup("dead air", f">= {thresholds.dead_air_seconds:g} s")
+    dead = ProblemGroup("dead air", f">= {dead_limit:g} s")
     for data in calls:
         if not data.messages:
             continue
         cid = data.call.call_id
-        metrics = call_metrics(data, thresholds)
-        worst = metrics.slowest_turn
-        if metrics.latency.slow and worst is not None:
-            where = f"stage {worst.stage} #{worst.index}"
-            slow.add(cid, metrics.latency.slow, f"max {worst.latency:.2f} s at {where}")
-        barge, over = len(metrics.barge_ins), len(metrics.talk_overs)
+        facts = facts_of(data)  # cached with the call: no time line per call per audit
+        slow_turns = facts.slow(slow_limit)
+        if slow_turns and facts.slowest is not None:
+            latency, stage, index = facts.slowest
+            slow.add(cid, slow_turns, f"max {latency:.2f} s at stage {stage} #{index}")
+        barge, over = facts.barge_ins, facts.talk_overs
         if barge or over:
             interrupted.add(cid, barge + over, f"{barge} barge-in, {over} talk-over")
-        longest = metrics.longest_dead_air
-        if metrics.dead_air and longest is not None:
-            where = f"stage {longest.stage} after #{longest.after_index}"
-            dead.add(cid, len(metrics.dead_air), f"longest {longest.seconds:.1f} s, {where}")
+        longest = facts.longest_dead_air(dead_limit)
+        if longest is not None:
+            _, seconds, stage, after = longest
+            count = len(facts.dead_air(dead_limit))
+            dead.add(cid, count, f"longest {seconds:.1f} s, stage {stage} after #{after}")
     return [slow, interrupted, dead]
 
 

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from ultravox_calls_mcp.audit.fetch import CallData
-from ultravox_calls_mcp.audit.timing import call_metrics
-from ultravox_calls_mcp.metrics import CallMetrics, Thresholds, percentile
+from ultravox_calls_mcp.audit.timing import facts_of
+from ultravox_calls_mcp.audit.timing_facts import TimingFacts
+from ultravox_calls_mcp.metrics import Thresholds, percentile
 from ultravox_calls_mcp.render.calls import call_duration_seconds
 from ultravox_calls_mcp.render.fmt import plain
 from ultravox_calls_mcp.render.transcript import TOOL_CALL, TOOL_RESULT, role_of
@@ -39,8 +40,10 @@ class GroupStats:
     interruptions: int = 0
     dead_air: int = 0
 
-    def add(self, data: CallData, metrics: CallMetrics | None = None) -> None:
-        """``metrics``: the call's voice timing, computed once for all groups it joins."""
+    def add(
+        self, data: CallData, facts: TimingFacts | None = None, limits: Thresholds | None = None
+    ) -> None:
+        """``facts``: the call's voice timing, read once for all groups it joins."""
         call = data.call
         self.calls += 1
         if call.is_live:
@@ -56,11 +59,11 @@ class GroupStats:
                 self.tool_calls += 1
             elif role == TOOL_RESULT and message.error_details:
                 self.tool_failures += 1
-        if metrics is not None and metrics.timed_messages:
+        if facts is not None and facts.timed:
             self.timed_calls += 1
-            self.latencies += [turn.latency for turn in metrics.turns]
-            self.interruptions += len(metrics.barge_ins) + len(metrics.talk_overs)
-            self.dead_air += len(metrics.dead_air)
+            self.latencies += facts.latencies
+            self.interruptions += facts.barge_ins + facts.talk_overs
+            self.dead_air += len(facts.dead_air((limits or Thresholds()).dead_air_seconds))
 
     def percentile(self, share: float) -> float | None:
         """Nearest-rank percentile of the durations; None without any."""
@@ -101,10 +104,10 @@ def summarize(
     groups: dict[str, GroupStats] = {}
     limits = thresholds or Thresholds()
     for data in calls:
-        metrics = call_metrics(data, limits) if data.messages else None
-        overall.add(data, metrics)
+        facts = facts_of(data) if data.messages else None
+        overall.add(data, facts, limits)
         key, label = _key(data, group_by)
-        groups.setdefault(key, GroupStats(key, label)).add(data, metrics)
+        groups.setdefault(key, GroupStats(key, label)).add(data, facts, limits)
     if group_by == "day":
         ordered = sorted(groups.values(), key=lambda g: g.key)
     else:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from ultravox_calls_mcp.api.models import Message
 from ultravox_calls_mcp.audit.fetch import CallData
+from ultravox_calls_mcp.audit.timing_facts import TimingFacts, timing_facts
 from ultravox_calls_mcp.metrics import (
     CallMetrics,
     Thresholds,
@@ -24,3 +25,9 @@ def stage_messages(data: CallData) -> list[tuple[str, Sequence[Message]]]:
 
 def call_metrics(data: CallData, thresholds: Thresholds) -> CallMetrics:
     return compute_metrics(timeline_from_stages(stage_messages(data)), thresholds)
+
+
+def facts_of(data: CallData) -> TimingFacts:
+    """The call's timing facts: as loaded (cached, or worked out by the loader when the
+    scan asked for the ``timing`` part), else worked out now from its messages."""
+    return data.timing or timing_facts(data.messages or (), data.stages)

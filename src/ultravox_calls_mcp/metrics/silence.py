@@ -84,8 +84,8 @@ def _speech(messages: Sequence[TimedMessage], role: str) -> list[Piece[None]]:
 
 
 class SilenceScan:
-    """A call's silences. Dead air is found up front (an audit reads it); talk share and
-    tool waits, which only get_call_metrics and the viewer read, on first read."""
+    """A call's silences, each kind worked out on first read: an audit reads dead air
+    only; talk share and tool waits are for get_call_metrics and the viewer."""
 
     def __init__(self, timeline: Timeline, pairing: ToolPairing, min_seconds: float) -> None:
         self._timed = timeline.timed
@@ -98,7 +98,10 @@ class SilenceScan:
         if self._span is not None:
             found = silences(self._timed, *self._span, min_seconds)
             self._long = [Piece(a, b, None) for a, b in found]
-        self.dead_air = self._dead_air() if self._long else ()
+
+    @cached_property
+    def dead_air(self) -> tuple[Silence, ...]:
+        return tuple(s for quiet, s in self.quiet_stretches() if quiet >= self._min)
 
     @cached_property
     def talk_share(self) -> TalkShare | None:  # None: nothing timed
@@ -133,20 +136,27 @@ class SilenceScan:
         last = self._timed[max(0, bisect.bisect_right(self._starts, piece.start) - 1)]
         return Silence(last.stage, last.index, piece.start, piece.end, piece.label, waited)
 
-    def _dead_air(self) -> tuple[Silence, ...]:
+    def quiet_stretches(self) -> list[tuple[float, Silence]]:
+        """Each long silence holding time outside tool waits: (that time in seconds, the
+        stretch from its first to its last moment outside a wait). Dead air is those
+        whose time is at least ``min_seconds``; with ``min_seconds`` 0 these are all the
+        candidates for any threshold (the audit cache keeps them, see audit/timing_facts)."""
+        if not self._long:
+            return []
         assert self._span is not None
         # One pass over both sorted lists: the parts of long silences outside any wait,
         # then gathered per silence (each part lies inside exactly one of them).
         outside = intersect(self._long, complement(self._waits, *self._span))
-        dead_air: list[Silence] = []
+        stretches: list[tuple[float, Silence]] = []
         k = 0
         for silence in self._long:
             first = k
             while k < len(outside) and outside[k].end <= silence.end:
                 k += 1
             parts = outside[first:k]
-            quiet = total(parts)
-            if parts and quiet >= self._min:
+            if parts:
+                quiet = total(parts)
                 stretch = Piece(parts[0].start, parts[-1].end, None)
-                dead_air.append(self._located(stretch, stretch.end - stretch.start - quiet))
-        return tuple(dead_air)
+                located = self._located(stretch, stretch.end - stretch.start - quiet)
+                stretches.append((quiet, located))
+        return stretches

@@ -7,12 +7,13 @@ lines composed within the budget, with a cursor to scan the calls after the wind
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Annotated
+from typing import Annotated, Final
 
 from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
 from pydantic import Field
 
+from ultravox_calls_mcp.audit.fetch import Part
 from ultravox_calls_mcp.audit.problems import find_problems
 from ultravox_calls_mcp.audit.summary import GroupBy, summarize
 from ultravox_calls_mcp.mcp.errors import tool_errors
@@ -33,6 +34,11 @@ from ultravox_calls_mcp.mcp.state import AppState, app_state
 from ultravox_calls_mcp.mcp.tools.audit_runner import run_scan
 from ultravox_calls_mcp.mcp.tools.metrics import DeadAir, SlowResponse, thresholds_for
 from ultravox_calls_mcp.render import audit as report
+
+# What each tool reads of a call. ``timing``: the voice-timing facts, cached with an ended
+# call, so a warm audit builds no time line (audit/timing_facts).
+PROBLEM_PARTS: Final[frozenset[Part]] = frozenset({"messages", "events", "timing"})
+SUMMARY_PARTS: Final[frozenset[Part]] = frozenset({"messages", "timing"})
 
 
 @tool_errors
@@ -68,7 +74,7 @@ async def find_problem_calls(
         ctx,
         state,
         filters,
-        frozenset({"messages", "events"}),
+        PROBLEM_PARTS,
         scan_cursors=scan_cursors,
         cursor=cursor,
         max_calls=max_calls,
@@ -129,7 +135,7 @@ async def summarize_calls(
         ctx,
         state,
         filters,
-        frozenset({"messages"}),
+        SUMMARY_PARTS,
         scan_cursors=scan_cursors,
         cursor=cursor,
         max_calls=max_calls,
