@@ -4,14 +4,24 @@ scenario and every sandbox call."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.metrics.build import metrics_of, msg, scenario_stages
-from ultravox_calls_mcp.api.models import CallStage, Message
-from ultravox_calls_mcp.audit.fetch import decode, encode
+from tests.metrics.build import msg, scenario_stages
+from ultravox_calls_mcp.api.models import Message
+from ultravox_calls_mcp.audit.fetch import _parsed, decode, encode
 from ultravox_calls_mcp.audit.timing_facts import TimingFacts, facts_source, timing_facts
-from ultravox_calls_mcp.metrics import CallMetrics, Thresholds
+from ultravox_calls_mcp.metrics import (
+    CallMetrics,
+    Thresholds,
+    compute_metrics,
+    split_by_stage,
+    timeline_from_stages,
+)
+from ultravox_calls_mcp.metrics.silence import silences
 from ultravox_calls_mcp.sandbox import SandboxData
 
 _MILLIS = st.integers(min_value=0, max_value=90_000).map(lambda n: n / 1000)
@@ -32,16 +42,31 @@ def _message(draw: st.DrawFn) -> Message:
 _CALLS = st.lists(_message(), max_size=40)
 
 
-def _staged(*stages: list[Message]) -> tuple[list[Message], list[CallStage]]:
-    """The stages' messages as the API lists a call's (each naming its stage), and the
-    call's stage list (an empty stage still takes its number)."""
-    ids = [f"stage-{n}" for n in range(1, len(stages) + 1)]
-    messages = [
-        message.model_copy(update={"call_stage_id": stage_id})
-        for stage_id, own in zip(ids, stages, strict=True)
+def _staged(*stages: list[Message]) -> list[Message]:
+    """The stages' messages as the API lists a call's: each naming its stage."""
+    return [
+        message.model_copy(update={"call_stage_id": f"stage-{n}"})
+        for n, own in enumerate(stages, 1)
         for message in own
     ]
-    return messages, [CallStage(call_stage_id=stage_id) for stage_id in ids]
+
+
+def _metrics(messages: list[Message], thresholds: Thresholds) -> CallMetrics:
+    """What the audits computed per call before the facts: the time line of the messages
+    (no stage list), all metrics."""
+    return compute_metrics(timeline_from_stages(split_by_stage((), messages)), thresholds)
+
+
+def _edges(messages: list[Message]) -> list[float]:
+    """Thresholds exactly at the call's own numbers (every latency, every silence's length,
+    every dead-air stretch's seconds): where a rounding difference would show."""
+    metrics = _metrics(messages, Thresholds())
+    timeline = timeline_from_stages(split_by_stage((), messages))
+    numbers = [turn.latency for turn in metrics.turns]
+    if timeline.span is not None:
+        numbers += [b - a for a, b in silences(timeline.timed, *timeline.span)]
+    numbers += [stretch[1] for stretch in timing_facts(messages).quiet]
+    return sorted({n for n in numbers if 0 < n <= 3_600})
 
 
 def _same_answers(facts: TimingFacts, metrics: CallMetrics) -> None:
@@ -67,18 +92,41 @@ def _same_answers(facts: TimingFacts, metrics: CallMetrics) -> None:
 def test_facts_answer_as_the_metrics_for_any_thresholds(
     first: list[Message], second: list[Message], slow: float, dead: float
 ) -> None:
-    facts = timing_facts(*_staged(first, second))
-    _same_answers(facts, metrics_of(first, second, thresholds=Thresholds(slow, dead)))
+    messages = _staged(first, second)
+    facts = timing_facts(messages)
+    _same_answers(facts, _metrics(messages, Thresholds(slow, dead)))
+    for edge in _edges(messages):
+        _same_answers(facts, _metrics(messages, Thresholds(edge, edge)))
     # And the same once through the cache's encoding.
     assert decode("timing", encode("timing", facts)) == facts
 
 
+def test_dead_air_whose_parts_round_above_the_silence_is_not_dead_air() -> None:
+    # A zero-length tool wait splits 0.004-4.004 in two; the parts' sum is 4.0, the
+    # silence 3.9999999999999996 s: under the 4 s threshold, as the metrics say.
+    messages = _staged(
+        [
+            msg("agent", 0.0, 0.004),
+            msg("call", 0.236, 0.236, inv="a"),
+            msg("result", 0.236, 0.236, inv="a"),
+            msg("user", 4.004, 5.0),
+        ]
+    )
+    metrics = _metrics(messages, Thresholds())
+    assert metrics.dead_air == ()
+    facts = timing_facts(messages)
+    assert facts.dead_air(4.0) == []
+    _same_answers(facts, metrics)
+
+
 def test_the_scenario_at_several_thresholds() -> None:
-    stages = scenario_stages()
-    facts = timing_facts(*_staged(*stages))
+    messages = _staged(*scenario_stages())
+    facts = timing_facts(messages)
     assert facts.source == facts_source()
     for slow, dead in [(2.0, 4.0), (0.4, 0.5), (2.9, 11.0), (3.0, 12.0), (7.0, 12.5)]:
-        _same_answers(facts, metrics_of(*stages, thresholds=Thresholds(slow, dead)))
+        _same_answers(facts, _metrics(messages, Thresholds(slow, dead)))
+    for edge in _edges(messages):
+        _same_answers(facts, _metrics(messages, Thresholds(edge, edge)))
     # The numbers themselves (worked out in tests/metrics/test_export.py).
     assert facts.latencies == (3.0, 0.5, -0.5, 7.0, 12.0)
     assert facts.slow(2.0) == 3
@@ -90,18 +138,61 @@ def test_the_scenario_at_several_thresholds() -> None:
 def test_every_sandbox_call(sandbox_data: SandboxData) -> None:
     checked = 0
     for record in sandbox_data.calls:
-        stages = [
-            [Message.model_validate(m) for m in stage.messages[stage.first_own :]]
-            for stage in record.stages
-        ]
         messages = [
-            m.model_copy(update={"call_stage_id": stage.stage_id})
-            for stage, own in zip(record.stages, stages, strict=True)
-            for m in own
+            Message.model_validate(m)
+            for stage in record.stages
+            for m in stage.messages[stage.first_own :]
         ]
-        facts = timing_facts(messages, None)
+        facts = timing_facts(messages)
         for limits in (Thresholds(), Thresholds(1.0, 2.5)):
-            metrics = metrics_of(*stages, thresholds=limits)
-            _same_answers(facts, metrics)
+            _same_answers(facts, _metrics(messages, limits))
         checked += facts.timed
     assert checked >= 50
+
+
+def test_thresholds_at_the_silence_length_with_a_split_inside() -> None:
+    """A zero-length tool wait splits a silence in two, the threshold is exactly the
+    silence's length or the sum of its two parts: the facts agree with the metrics
+    whichever way the floats round (for some of these the sum rounds above the length)."""
+    above = 0
+    for agent_end in range(1, 400, 7):
+        start, end = agent_end / 1000, (agent_end + 4_000) / 1000
+        for at in range(1, 4_000, 233):
+            wait = (agent_end + at) / 1000
+            messages = _staged(
+                [
+                    msg("agent", 0.0, start),
+                    msg("call", wait, wait, inv="a"),
+                    msg("result", wait, wait, inv="a"),
+                    msg("user", end, end + 1),
+                ]
+            )
+            parts, length = (wait - start) + (end - wait), end - start
+            above += parts > length
+            facts = timing_facts(messages)
+            for limit in (length, parts):
+                _same_answers(facts, _metrics(messages, Thresholds(1.0, limit)))
+    assert above  # the rounding this guards against does occur among these
+
+
+def test_without_readable_sources_facts_are_this_process_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def unreadable(path: Path) -> bytes:
+        raise OSError("no sources in this install")
+
+    facts_source.cache_clear()
+    try:
+        monkeypatch.setattr(Path, "read_bytes", unreadable)
+        mine = facts_source()
+        assert mine.startswith("process-")
+        assert facts_source() == mine  # steady within the process
+        # Facts from any other process (any other source) are then a miss.
+        other = timing_facts(_staged([msg("agent", 0.0, 1.0)])).model_copy(
+            update={"source": "0123456789abcdef"}
+        )
+        assert "timing" not in _parsed("c", {"timing": encode("timing", other)})
+    finally:
+        monkeypatch.undo()
+        facts_source.cache_clear()
+    assert not facts_source().startswith("process-")

@@ -24,10 +24,11 @@ from ultravox_calls_mcp.config import MAX_PAGE_SIZE
 
 logger = logging.getLogger("ultravox_calls_mcp.audit")
 
-Part = Literal["messages", "events", "stages", "tools", "timing"]
-# Read from Ultravox, in this order; ``timing`` is worked out here from the messages
-# (and the stages, when asked for too): see audit/timing_facts.
-FETCHED: Final[tuple[Part, ...]] = ("messages", "events", "stages", "tools")
+Fetched = Literal["messages", "events", "stages", "tools"]
+# ``timing`` is worked out here from the messages (asked for with them): audit/timing_facts.
+Part = Fetched | Literal["timing"]
+# Read from Ultravox, in this order.
+FETCHED: Final[tuple[Fetched, ...]] = ("messages", "events", "stages", "tools")
 
 # Ultravox may still append a last event or message just after `ended` is set; a call
 # is cached only once it has been over this long.
@@ -237,7 +238,9 @@ class CallLoader:
             loaded[part] = await self._fetch(part, call.call_id)
         derived: frozenset[Part] = frozenset()
         if "timing" in parts and "timing" not in from_cache:
-            loaded["timing"] = timing_facts(loaded.get("messages") or (), loaded.get("stages"))
+            if "messages" not in parts:
+                raise ValueError("the timing part is worked out from messages: ask for both")
+            loaded["timing"] = timing_facts(loaded["messages"])
             derived = frozenset({"timing"})
         return CallData(
             call=call,
@@ -273,7 +276,7 @@ class CallLoader:
         finally:
             self._writing = False
 
-    async def _fetch(self, part: Part, call_id: str) -> list[Any]:
+    async def _fetch(self, part: Fetched, call_id: str) -> list[Any]:
         client = self._client
         if part == "messages":
             return await self._all_pages(

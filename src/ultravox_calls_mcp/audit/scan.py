@@ -90,7 +90,7 @@ async def scan_calls(
     limiter = anyio.CapacityLimiter(concurrency)
     page_size = min(PAGE_SIZE, max_calls)
 
-    async def work(index: int, call: Call, cached: dict[str, list[Any]], at: Resume) -> None:
+    async def work(index: int, call: Call, cached: dict[str, Any], at: Resume) -> None:
         nonlocal done, failure
         try:
             async with limiter:

@@ -30,4 +30,4 @@ def call_metrics(data: CallData, thresholds: Thresholds) -> CallMetrics:
 def facts_of(data: CallData) -> TimingFacts:
     """The call's timing facts: as loaded (cached, or worked out by the loader when the
     scan asked for the ``timing`` part), else worked out now from its messages."""
-    return data.timing or timing_facts(data.messages or (), data.stages)
+    return data.timing or timing_facts(data.messages or ())

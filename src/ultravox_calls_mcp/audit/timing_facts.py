@@ -18,13 +18,14 @@ meets stale numbers in the cache, and nobody has to remember to bump a version.
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from ultravox_calls_mcp.api.models import CallStage, Message
+from ultravox_calls_mcp.api.models import Message
 from ultravox_calls_mcp.metrics.silence import SilenceScan
 from ultravox_calls_mcp.metrics.timeline import split_by_stage, timeline_from_stages
 from ultravox_calls_mcp.metrics.tools import ToolPairing
@@ -32,7 +33,8 @@ from ultravox_calls_mcp.metrics.turns import scan_turns
 
 __all__ = ["DeadAir", "TimingFacts", "facts_source", "timing_facts"]
 
-# (seconds outside tool waits, seconds as reported, stage, index of the message before)
+# (the largest threshold at which it is dead air, seconds as reported, stage, index of
+# the message before it)
 DeadAir = tuple[float, float, int, int]
 
 
@@ -59,9 +61,11 @@ class TimingFacts(BaseModel):
         return max(self.dead_air(limit), key=lambda stretch: stretch[1], default=None)
 
 
-def timing_facts(messages: Sequence[Message], stages: Sequence[CallStage] | None) -> TimingFacts:
-    """The facts of a call's in-call messages (``stages``: its stage list, when loaded)."""
-    timeline = timeline_from_stages(split_by_stage(stages or (), messages))
+def timing_facts(messages: Sequence[Message]) -> TimingFacts:
+    """The facts of a call's in-call messages. Stages are numbered as the messages name
+    them, in call order, whether or not the stage list was loaded, so facts cached by one
+    audit mean the same to every other (the audits have never read the stage list)."""
+    timeline = timeline_from_stages(split_by_stage((), messages))
     pairing = ToolPairing(timeline)
     turns = scan_turns(timeline, pairing)
     slowest = max(turns.turns, key=lambda turn: turn.latency, default=None)
@@ -74,25 +78,29 @@ def timing_facts(messages: Sequence[Message], stages: Sequence[CallStage] | None
         barge_ins=len(turns.barge_ins),
         talk_overs=len(turns.talk_overs),
         # A threshold is above 0 (Thresholds), so a stretch of 0 s is never dead air.
-        quiet=tuple(
-            (seconds, s.seconds, s.stage, s.after_index) for seconds, s in quiet if seconds > 0
-        ),
+        quiet=tuple((limit, s.seconds, s.stage, s.after_index) for limit, s in quiet if limit > 0),
     )
 
 
 @cache
 def facts_source() -> str:
-    """A digest of the code the facts come from: the metrics package, the two render
-    helpers its time line reads messages with, and this file."""
+    """A digest of the code the facts come from: the metrics package, the message model
+    and the two render helpers its time line reads messages with, and this file. Where
+    the sources cannot be read (an install without them), one of this process's own:
+    facts are then never taken from another process, rather than trusted blind."""
     package = Path(__file__).resolve().parent.parent
     files = [
         *sorted((package / "metrics").glob("*.py")),
+        package / "api" / "models.py",
         package / "render" / "fmt.py",
         package / "render" / "transcript.py",
         Path(__file__).resolve(),
     ]
     digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+    try:
+        for path in files:
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    except OSError:
+        return f"process-{secrets.token_hex(8)}"
     return digest.hexdigest()[:16]

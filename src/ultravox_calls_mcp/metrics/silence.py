@@ -137,10 +137,11 @@ class SilenceScan:
         return Silence(last.stage, last.index, piece.start, piece.end, piece.label, waited)
 
     def quiet_stretches(self) -> list[tuple[float, Silence]]:
-        """Each long silence holding time outside tool waits: (that time in seconds, the
-        stretch from its first to its last moment outside a wait). Dead air is those
-        whose time is at least ``min_seconds``; with ``min_seconds`` 0 these are all the
-        candidates for any threshold (the audit cache keeps them, see audit/timing_facts)."""
+        """Each long silence holding time outside tool waits: (the largest threshold at
+        which it is dead air, the stretch from its first to its last moment outside a
+        wait). Dead air is those whose threshold is at least ``min_seconds``; with
+        ``min_seconds`` 0 these are the candidates for any threshold (the audit cache keeps
+        them, see audit/timing_facts)."""
         if not self._long:
             return []
         assert self._span is not None
@@ -158,5 +159,7 @@ class SilenceScan:
                 quiet = total(parts)
                 stretch = Piece(parts[0].start, parts[-1].end, None)
                 located = self._located(stretch, stretch.end - stretch.start - quiet)
-                stretches.append((quiet, located))
+                # A threshold is held against the silence's length (to be long at all) and
+                # its time outside waits; the parts' sum can round above the length.
+                stretches.append((min(silence.end - silence.start, quiet), located))
         return stretches
