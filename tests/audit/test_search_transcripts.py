@@ -3,6 +3,7 @@ within budget, redacted."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,10 @@ from tests.audit.conftest import (
     next_cursor,
 )
 from tests.mcp.conftest import call_error, call_text
+from ultravox_calls_mcp.audit import search as search_module
+from ultravox_calls_mcp.audit.regex import compile_linear
+from ultravox_calls_mcp.audit.search import search_messages
+from ultravox_calls_mcp.mcp.tools import search as search_tool
 from ultravox_calls_mcp.sandbox import create_app
 
 pytestmark = pytest.mark.anyio
@@ -187,3 +192,47 @@ async def test_a_hostile_regex_over_a_30000_char_message_answers_with_its_result
     # It is its call's first message: had it matched, it would be the call's first hit.
     assert (long_run in hits(text)) is matches
     assert "matching messages." in text
+
+
+async def test_a_regex_search_works_off_the_event_loop_while_another_session_lists_calls(
+    planted: Planted, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pattern is translated and compiled, and every message matched, in worker
+    threads (the first \\w of a process works out Unicode tables; matching a long message
+    takes a while): the event loop, which serves every session, only waits. Meanwhile
+    another session's list_calls answers."""
+    on_loop: dict[str, list[bool]] = {"compile": [], "match": []}
+    real_compile, real_match = compile_linear, search_messages
+
+    def compile_spy(*args: Any, **kwargs: Any) -> Any:
+        on_loop["compile"].append(threading.current_thread() is threading.main_thread())
+        return real_compile(*args, **kwargs)
+
+    def match_spy(*args: Any, **kwargs: Any) -> Any:
+        on_loop["match"].append(threading.current_thread() is threading.main_thread())
+        return real_match(*args, **kwargs)
+
+    monkeypatch.setattr(search_module, "compile_linear", compile_spy)
+    monkeypatch.setattr(search_tool, "search_messages", match_spy)
+    app, _ = _with_long_run(planted)
+    listed: list[str] = []
+    async with audit_client(app, cache_dir) as searcher, audit_client(app, cache_dir) as other:
+        await call_text(searcher, "search_transcripts", query="aaaa")  # ended calls cached
+        on_loop["match"].clear()
+
+        async def keep_listing() -> None:
+            for _ in range(5):
+                listed.append(await call_text(other, "list_calls", page_size=5))
+
+        with anyio.fail_after(60):  # a bound on a hang, not a speed claim
+            async with anyio.create_task_group() as group:
+                group.start_soon(keep_listing)
+                text = await call_text(
+                    searcher, "search_transcripts", query=r"(\w|\d)+$", regex=True
+                )
+    assert "matching messages." in text
+    assert on_loop["compile"] == [False]
+    assert len(on_loop["match"]) == len(planted.data.calls)
+    assert not any(on_loop["match"])
+    assert len(listed) == 5
+    assert all("next cursor" in page for page in listed)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import anyio.to_thread
 from mcp.server import MCPServer
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
@@ -78,7 +79,15 @@ async def search_transcripts(
     refining a search is fast. The first 20,000 characters of each message are searched."""
     state = app_state(ctx)
     try:
-        compiled = Query.build(query, regex=regex, case_sensitive=case_sensitive)
+        if regex:
+            # In a worker thread: the first \w, \d or \s a process meets works out its
+            # Unicode ranges (~40 ms each), which on the event loop would hold up every
+            # other session's requests meanwhile.
+            compiled = await anyio.to_thread.run_sync(
+                lambda: Query.build(query, regex=True, case_sensitive=case_sensitive)
+            )
+        else:
+            compiled = Query.build(query, regex=False, case_sensitive=case_sensitive)
     except QueryError as exc:
         raise ToolError(str(exc)) from None
     filters = call_filters(
