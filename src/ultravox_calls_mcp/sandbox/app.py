@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .data import SandboxData, generate_dataset
 from .data.agents import voice_json
@@ -34,15 +34,20 @@ SANDBOX_API_KEY = "sandbox0.FAKEKEYnotREAL0000000000000000ab"
 _ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
-@dataclass(frozen=True)
+@dataclass
 class RecordedRequest:
-    """One request as it arrived. The X-API-Key value is never kept, only whether it was sent."""
+    """One request as it arrived, and the size of what it was sent back. The X-API-Key
+    value is never kept, only whether it was sent. ``status`` and ``body_bytes`` fill in
+    as the answer goes out (mutable for that alone)."""
 
     method: str
     path: str
     query: list[tuple[str, str]]
     host: str | None
     had_api_key: bool
+    range: str | None = None  # the Range header, as sent
+    status: int | None = None
+    body_bytes: int = 0
 
     def param(self, name: str) -> str | None:
         return next((v for k, v in self.query if k == name), None)
@@ -57,6 +62,10 @@ class RequestLog(list[RecordedRequest]):
     def count_path(self, fragment: str) -> int:
         return sum(fragment in r.path for r in self)
 
+    def body_bytes(self, fragment: str = "") -> int:
+        """Bytes of answer bodies sent for paths holding ``fragment``."""
+        return sum(r.body_bytes for r in self if fragment in r.path)
+
 
 class _RecordRequests:
     def __init__(self, app: ASGIApp, log: RequestLog) -> None:
@@ -64,21 +73,31 @@ class _RecordRequests:
         self.log = log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            headers = {k.decode("latin-1").lower(): v for k, v in scope["headers"]}
-            host = headers.get("host")
-            self.log.append(
-                RecordedRequest(
-                    method=scope["method"],
-                    path=scope["path"],
-                    query=parse_qsl(
-                        scope["query_string"].decode("latin-1"), keep_blank_values=True
-                    ),
-                    host=host.decode("latin-1") if host is not None else None,
-                    had_api_key="x-api-key" in headers,
-                )
-            )
-        await self.app(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v for k, v in scope["headers"]}
+        host = headers.get("host")
+        asked = headers.get("range")
+        entry = RecordedRequest(
+            method=scope["method"],
+            path=scope["path"],
+            query=parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True),
+            host=host.decode("latin-1") if host is not None else None,
+            had_api_key="x-api-key" in headers,
+            range=asked.decode("latin-1") if asked is not None else None,
+        )
+        self.log.append(entry)
+
+        async def counted(message: Message) -> None:
+            # What went back, so tests can tell a window's bytes from a whole file's.
+            if message["type"] == "http.response.start":
+                entry.status = message["status"]
+            elif message["type"] == "http.response.body":
+                entry.body_bytes += len(message.get("body", b""))
+            await send(message)
+
+        await self.app(scope, receive, counted)
 
 
 class _NotFound(Exception):
@@ -97,15 +116,17 @@ def create_app(
     max_page_size: int = 200,
     storage_base_url: str = DEFAULT_STORAGE_BASE_URL,
     recording_redirect: bool = True,
+    recording_ranges: bool = True,
 ) -> Starlette:
     """Build a fresh sandbox app. ``app.state`` holds ``data``, ``faults``, ``requests``
     and ``recordings`` (the ``RecordingStore``: signed URLs, their tokens, the storage
     origin). Recordings answer with a 302 to ``storage_base_url`` unless
-    ``recording_redirect`` is False, then with the WAV itself (see ``media.py``)."""
+    ``recording_redirect`` is False, then with the WAV itself (see ``media.py``); both
+    honour a byte range unless ``recording_ranges`` is False (``store.ranges``)."""
     data = data if data is not None else generate_dataset()
     faults = faults if faults is not None else Faults()
     log = RequestLog()
-    store = RecordingStore(data, storage_base_url)
+    store = RecordingStore(data, storage_base_url, ranges=recording_ranges)
 
     def guard(request: Request) -> Response | None:
         if request.headers.get("host") == store.host:
