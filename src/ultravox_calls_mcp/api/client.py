@@ -41,7 +41,7 @@ from .transport import ApiTransport, Sleep, display_origin, parse_body
 from .voices import VoiceNames
 
 if TYPE_CHECKING:
-    from .media import Audio
+    from .media import Audio, ByteRange
 
 MessageMode = Literal["in_call", "last_stage"]
 Severity = Literal["debug", "info", "warning", "error"]
@@ -251,10 +251,18 @@ class UltravoxClient:
             pause=self._pause,
         )
 
-    async def get_recording(self, call_id: str) -> Audio:
-        """The call's recording, following the API's redirect to its storage host."""
+    async def get_recording(
+        self,
+        call_id: str,
+        *,
+        byte_range: ByteRange | None = None,
+        cap: int | None = None,
+    ) -> Audio:
+        """The call's recording, following the API's redirect to its storage host.
+        ``byte_range``: only those bytes, if the server honours it (``Audio.partial``);
+        ``cap``: the most bytes one read takes (default ``media.MAX_AUDIO_BYTES``)."""
         cid = canonical_uuid(call_id, name="call_id")
-        from .media import fetch_audio  # on first use: audio is the viewer's, not start-up's
+        from .media import MAX_AUDIO_BYTES, fetch_audio  # on first use: the viewer's alone
 
         return await fetch_audio(
             self._lazy.api(),
@@ -266,6 +274,8 @@ class UltravoxClient:
             ),
             about="call_id",
             pause=self._pause,
+            cap=MAX_AUDIO_BYTES if cap is None else cap,
+            byte_range=byte_range,
         )
 
     # -- agents and account --------------------------------------------------------------

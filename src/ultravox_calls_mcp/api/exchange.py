@@ -54,6 +54,8 @@ class Exchange(Generic[R]):
     query. ``status_error`` maps a non-2xx status (and its Retry-After) to our error.
     ``on_redirect``, when set, makes a 3xx with a Location an answer: it gets the status and
     the absolute target (which may be a bearer link, a signed URL: never log or show it).
+    ``headers`` are sent on top of the client's own (a ``Range``): never a credential, as
+    they go to whichever host the exchange names.
     """
 
     http: httpx2.AsyncClient
@@ -65,6 +67,7 @@ class Exchange(Generic[R]):
     unreachable: str
     timed_out: str
     on_redirect: Callable[[int, str], R] | None = None
+    headers: Sequence[tuple[str, str]] = ()
 
 
 async def attempt(exchange: Exchange[R], number: int, policy: RetryPolicy) -> R:
@@ -78,7 +81,10 @@ async def attempt(exchange: Exchange[R], number: int, policy: RetryPolicy) -> R:
         # No params at all, not an empty set: an empty one would erase the URL's own query
         # (a signed link's token).
         params = tuple(exchange.params) or None
-        async with exchange.http.stream("GET", exchange.url, params=params) as response:
+        headers = tuple(exchange.headers) or None
+        async with exchange.http.stream(
+            "GET", exchange.url, params=params, headers=headers
+        ) as response:
             status = response.status_code
             if 200 <= status < 300:
                 body = await exchange.read(response)

@@ -12,6 +12,12 @@ host: a bearer link (whoever holds it can download). So:
 - the body is capped at ``MAX_AUDIO_BYTES`` and the whole chain, retries included, at the
   request deadline;
 - a signed URL is never logged or put in an error: only its host is named.
+
+A read may ask for a byte range (``Range: bytes=a-b``, sent to the API and, the same, to
+the storage host after a redirect). A 206 answer is that slice, checked against what was
+asked (its Content-Range starts where asked and ends no later; its total is the file's
+size); a 200 answer is the whole file (the server ignored the range: the caller slices);
+a 416 says the range starts past the end. The cap applies to each read.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from urllib.parse import urlsplit
 import httpx2
 
 from .errors import (
+    InvalidRequestError,
     InvalidResponseError,
     NotFoundError,
     PermissionDeniedError,
@@ -37,7 +44,14 @@ from .errors import (
 from .exchange import Exchange, Sleep, media_type, read_capped
 from .transport import ApiTransport
 
-__all__ = ["MAX_AUDIO_BYTES", "MAX_REDIRECTS", "Audio", "fetch_audio", "sniff_wav"]
+__all__ = [
+    "MAX_AUDIO_BYTES",
+    "MAX_REDIRECTS",
+    "Audio",
+    "ByteRange",
+    "fetch_audio",
+    "sniff_wav",
+]
 
 logger = logging.getLogger("ultravox_calls_mcp.api")
 
@@ -48,6 +62,10 @@ _WAV_ALIASES: Final = ("audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave
 _MEDIA_TYPE = re.compile(r"[a-z0-9.+-]{1,40}/[a-z0-9.+-]{1,60}")
 _HOST = re.compile(r"[A-Za-z0-9.:\[\]-]{1,255}")
 _DEFAULT_PORTS: Final = {"https": 443, "http": 80}
+_CONTENT_RANGE = re.compile(r"bytes (\d{1,15})-(\d{1,15})/(\d{1,15}|\*)")
+
+ByteRange = tuple[int, int | None]
+"""First and last byte wanted, both included (None: to the end), as HTTP counts them."""
 
 
 @dataclass(frozen=True)
@@ -56,9 +74,13 @@ class Audio:
 
     data: bytes = field(repr=False)
     media_type: str
+    offset: int = 0  # where ``data`` starts in the file (not 0 only for a slice)
+    file_size: int | None = None  # the whole file's, when the answer said (or was the file)
+    partial: bool = False  # a 206 answer: ``data`` is the slice asked for, not the file
 
     def __repr__(self) -> str:
-        return f"Audio({self.media_type}, {len(self.data)} bytes)"
+        where = f" at byte {self.offset} of {self.file_size}" if self.partial else ""
+        return f"Audio({self.media_type}, {len(self.data)} bytes{where})"
 
 
 @dataclass(frozen=True)
@@ -125,10 +147,53 @@ def _checked_target(location: str, base_url: str, subject: str) -> tuple[bool, s
     return False, host
 
 
-def _storage_error(host: str, subject: str) -> Callable[[int, float | None], UltravoxError]:
+def _range_header(byte_range: ByteRange) -> str:
+    first, last = byte_range
+    return f"bytes={first}-" if last is None else f"bytes={first}-{last}"
+
+
+def _past_end(source: str, subject: str, byte_range: ByteRange | None) -> UltravoxError:
+    asked = "the bytes asked for" if byte_range is None else _range_header(byte_range)
+    return InvalidRequestError(
+        f"{source} has no {asked} of {subject} (416): the window starts past the end of the "
+        "file. Ask for an earlier start.",
+        status_code=416,
+    )
+
+
+def _checked_range(
+    header: str, byte_range: ByteRange, source: str, subject: str
+) -> tuple[int, int, int | None]:
+    """First and last byte of a 206 answer, and the file's size (None when not told)."""
+    match = _CONTENT_RANGE.fullmatch(header.strip())
+    if match is None:
+        raise InvalidResponseError(
+            f"{source} answered with part of {subject} (206) without a readable Content-Range."
+        )
+    first, last = int(match[1]), int(match[2])
+    total = None if match[3] == "*" else int(match[3])
+    wanted_first, wanted_last = byte_range
+    if (
+        first != wanted_first
+        or last < first
+        or (wanted_last is not None and last > wanted_last)
+        or (total is not None and last >= total)
+    ):
+        raise InvalidResponseError(
+            f"{source} answered with bytes {first}-{last} of {subject}, not the "
+            f"{_range_header(byte_range)} asked for; not used."
+        )
+    return first, last, total
+
+
+def _storage_error(
+    host: str, subject: str, byte_range: ByteRange | None = None
+) -> Callable[[int, float | None], UltravoxError]:
     where = _named(host)
 
     def status_error(status: int, retry_after: float | None) -> UltravoxError:
+        if status == 416:
+            return _past_end(f"The storage host {where}", subject, byte_range)
         if status in (401, 403):
             return PermissionDeniedError(
                 f"The storage host {where} refused the download of {subject} ({status}): the "
@@ -161,10 +226,18 @@ async def fetch_audio(
     about: str | None = None,
     pause: Sleep | None = None,
     cap: int = MAX_AUDIO_BYTES,
+    byte_range: ByteRange | None = None,
 ) -> Audio:
     """The audio at ``path`` on the API, following redirects by the rules above.
-    ``not_found``: our words for a 404 from the API."""
+    ``not_found``: our words for a 404 from the API; ``byte_range``: only those bytes
+    (the answer may still be the whole file: see ``Audio.partial``)."""
     too_large = f"The audio for {subject} is larger than the {cap:,} byte limit and was not read."
+    # A range counts bytes as stored: a compressed transfer would count others.
+    headers = (
+        ()
+        if byte_range is None
+        else (("Range", _range_header(byte_range)), ("Accept-Encoding", "identity"))
+    )
 
     def reader(source: str) -> Callable[[httpx2.Response], Awaitable[Audio | _Hop]]:
         async def read(response: httpx2.Response) -> Audio | _Hop:
@@ -174,14 +247,33 @@ async def fetch_audio(
                 raise InvalidResponseError(
                     f"{source} answered the request for {subject} with {shown}, not audio."
                 )
+            span: tuple[int, int, int | None] | None = None
+            if response.status_code == 206:
+                if byte_range is None:
+                    raise InvalidResponseError(
+                        f"{source} answered with part of {subject} (206), though the whole "
+                        "was asked for; not used."
+                    )
+                header = response.headers.get("content-range", "")
+                span = _checked_range(header, byte_range, source, subject)
             data = await read_capped(response, cap, too_large, subject, source)
             if sniff_wav(data) or kind in _WAV_ALIASES:
                 kind = "audio/wav"
-            return Audio(data, kind)
+            if span is None:
+                return Audio(data, kind, file_size=len(data))
+            first, last, total = span
+            if len(data) != last - first + 1:
+                raise InvalidResponseError(
+                    f"{source} sent {len(data):,} bytes of {subject} for a range of "
+                    f"{last - first + 1:,}; not used. Try again."
+                )
+            return Audio(data, kind, offset=first, file_size=total, partial=True)
 
         return read
 
     def api_status(status: int, retry_after: float | None) -> UltravoxError:
+        if status == 416:
+            return _past_end("Ultravox", subject, byte_range)
         if status == 404:
             return NotFoundError(not_found, status_code=status, about=about)
         if status in (409, 425):
@@ -196,6 +288,7 @@ async def fetch_audio(
         exchange = replace(
             api.api_exchange(path, (), subject, about, reader("Ultravox"), on_redirect=_Hop),
             status_error=api_status,
+            headers=headers,
         )
         for hops in range(MAX_REDIRECTS + 1):
             answer = await api.retry(exchange, deadline, pause)
@@ -215,7 +308,7 @@ async def fetch_audio(
                     params=(),
                     log_as=f"storage host {_named(host)}",
                     read=reader(f"The storage host {_named(host)}"),
-                    status_error=_storage_error(host, subject),
+                    status_error=_storage_error(host, subject, byte_range),
                     unreachable=(
                         f"Could not reach the storage host {_named(host)} holding {subject}. "
                         "Check the network connection and proxy settings."
@@ -225,6 +318,7 @@ async def fetch_audio(
                         "Try again shortly."
                     ),
                     on_redirect=_Hop,
+                    headers=headers,  # the same range: the storage host holds the file
                 )
         raise InvalidResponseError(
             f"The answer for {subject} redirected more than {MAX_REDIRECTS} times; stopped "
