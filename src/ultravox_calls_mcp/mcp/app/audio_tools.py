@@ -1,6 +1,7 @@
 """The viewer's audio tools (app-only): one message's audio, and a window of the call's
-recording cut server-side. Both answer with MCP audio content (base64), which the page
-plays from a data: URL; a short text block says what it is."""
+recording cut server-side (read by byte range: see recording_window.py). Both answer
+with MCP audio content (base64), which the page plays from a data: URL; a short text
+block says what it is."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from ultravox_calls_mcp.mcp.state import app_state
 
 if TYPE_CHECKING:
     from ultravox_calls_mcp.api.media import Audio
+    from ultravox_calls_mcp.mcp.app.wav import Clip
 
 __all__ = ["AUDIO_MAX_BYTES", "register"]
 
@@ -89,6 +91,11 @@ async def _fitted(
         clip = await anyio.to_thread.run_sync(cut, audio.data, start, seconds, AUDIO_MAX_BYTES)
     except WavError as exc:
         raise ToolError(f"Cannot cut {what}: {exc}.") from None
+    return _described(clip)
+
+
+def _described(clip: Clip) -> tuple[bytes, str]:
+    """The clip and where it sits in the whole audio."""
     end = clip.start + clip.seconds
     note = (
         f"{clip.start:.1f}–{end:.1f} s ({clip.seconds:.1f} s of {clip.source_seconds:.1f} s), WAV"
@@ -119,10 +126,22 @@ async def get_recording_window(
 ) -> CallToolResult:
     """For the call viewer: a window of the call's recording (at most 60 s), cut on the
     server, as audio content. Called by the viewer page, not by the model."""
-    audio = await app_state(ctx).client.get_recording(call_id)
+    from ultravox_calls_mcp.mcp.app.recording_window import read_window  # on first use
+    from ultravox_calls_mcp.mcp.app.wav import Clip, WavError
+
+    client = app_state(ctx).client
     what = f"the recording of call {call_id.strip().lower()}"
-    data, note = await _fitted(audio, start_seconds, duration_seconds, what)
-    return _result(audio.media_type, data, f"{what}: {note}")
+    try:
+        window = await read_window(
+            client, call_id, start_seconds, duration_seconds, max_bytes=AUDIO_MAX_BYTES
+        )
+    except WavError as exc:
+        raise ToolError(f"Cannot cut {what}: {exc}.") from None
+    if isinstance(window, Clip):
+        data, note = _described(window)
+        return _result("audio/wav", data, f"{what}: {note}")
+    data, note = await _fitted(window, start_seconds, duration_seconds, what)
+    return _result(window.media_type, data, f"{what}: {note}")
 
 
 def register(apps: Apps) -> None:

@@ -18,7 +18,7 @@ from array import array
 from dataclasses import dataclass, field
 from typing import Final
 
-__all__ = ["MIN_RATE", "Clip", "WavError", "cut"]
+__all__ = ["MIN_RATE", "Clip", "WavError", "cut", "write_wav"]
 
 # Below this a voice stops being intelligible: refuse rather than go lower.
 MIN_RATE: Final = 4_000
@@ -52,7 +52,7 @@ def _frames_of(data: bytes) -> tuple[int, int, int, bytes]:
         ) from None
 
 
-def _write(channels: int, width: int, rate: int, frames: bytes) -> bytes:
+def write_wav(channels: int, width: int, rate: int, frames: bytes) -> bytes:
     out = io.BytesIO()
     with wave.open(out, "wb") as writer:
         writer.setnchannels(channels)
@@ -109,7 +109,7 @@ def cut(data: bytes, start: float, duration: float | None, max_bytes: int) -> Cl
     window = frames[first * frame_size : (first + count) * frame_size]
     seconds = count / rate
     if len(window) + _HEADER <= max_bytes:
-        return Clip(_write(channels, width, rate, window), first / rate, seconds, source_seconds)
+        return Clip(write_wav(channels, width, rate, window), first / rate, seconds, source_seconds)
     # What would fit: as it is, or (16-bit) reduced as far as this module goes.
     per_second = 2 * MIN_RATE if width == 2 else frame_size * rate
     fits = (max_bytes - _HEADER) / per_second
@@ -123,4 +123,4 @@ def cut(data: bytes, start: float, duration: float | None, max_bytes: int) -> Cl
         mono, new_rate, how = _reduce(window, channels, rate, max_bytes)
     except WavError:
         raise too_large from None
-    return Clip(_write(1, 2, new_rate, mono), first / rate, seconds, source_seconds, how)
+    return Clip(write_wav(1, 2, new_rate, mono), first / rate, seconds, source_seconds, how)
