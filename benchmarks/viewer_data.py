@@ -10,7 +10,9 @@ host would relay the page's calls:
   requests the first page needs (it computes the metrics of the whole call) against
   ceil(N / 200), the largest page the API grants;
 - ``get_recording_window`` for 60 s of a ~3 minute recording: the result's JSON (the audio
-  as base64 plus its note) against 2 MB, and whether the API key reached the storage host.
+  as base64 plus its note) against 2 MB, and whether the API key reached the storage host;
+  the bytes read upstream for it (byte ranges: the file's head and the window's frames,
+  not the whole recording) are reported beside.
 
 Run:  .venv/bin/python -m benchmarks.viewer_data
 """
@@ -81,6 +83,8 @@ async def _measure(api_url: str, storage_host: str, app: Starlette) -> dict[str,
         storage = [r for r in log if r.host == storage_host]
         numbers.update(
             wire_bytes=len(wire.encode()),
+            upstream_bytes=sum(r.body_bytes for r in log if "/recording" in r.path),
+            recording_bytes=len(app.state.recordings.wav(data.call(recorded))),
             storage_requests=len(storage),
             key_to_storage=sum(r.had_api_key for r in storage),
         )
@@ -110,7 +114,8 @@ def run(quick: bool = False) -> Outcome:
             Row(
                 f"viewer recording window, {WINDOW_SECONDS} s",
                 f"{numbers['wire_bytes']:,.0f} bytes on the wire, key sent to storage "
-                f"{int(numbers['key_to_storage'])}x",
+                f"{int(numbers['key_to_storage'])}x; {numbers['upstream_bytes']:,.0f} bytes "
+                "read upstream",
                 f"<= {WIRE_GOAL:,} bytes, key never",
                 wire_ok,
             ),
@@ -123,7 +128,9 @@ def run(quick: bool = False) -> Outcome:
             f"(first page {int(numbers['first_requests'])}, each later page reads its own "
             "250 from the cursor's upstream page)",
             f"  recording window: {int(numbers['storage_requests'])} storage request(s), "
-            f"{numbers['wire_bytes']:,.0f} bytes of result JSON",
+            f"{numbers['wire_bytes']:,.0f} bytes of result JSON; "
+            f"{numbers['upstream_bytes']:,.0f} bytes read upstream of the "
+            f"{numbers['recording_bytes']:,.0f}-byte recording",
         ],
         numbers=numbers,
     )

@@ -160,3 +160,24 @@ async def test_a_start_past_the_end_or_a_malformed_head_is_told_in_words(
         assert "sbxcanary" not in text
         assert f"Cannot cut the recording of call {call_id}: " in text
     assert head_only == 2  # the malformed head alone: its 302 and its 206
+
+
+async def test_frames_the_head_cannot_locate_are_cut_from_one_whole_read(
+    sandbox_data: SandboxData,
+) -> None:
+    call_id = sandbox_data.notable.multi_stage_call_id
+    plain = _planted(20, rate=8_000, channels=1)
+    # A 70,000-byte LIST chunk puts the data chunk past the 64 KiB head.
+    listed = bytearray(plain[:36] + b"LIST" + (70_000).to_bytes(4, "little") + bytes(70_000))
+    listed += plain[36:]
+    listed[4:8] = (len(listed) - 8).to_bytes(4, "little")
+    windows = [(3.0, 10.0)]
+    ranged = create_app(sandbox_data)
+    ranged.state.recordings.plant(call_id, bytes(listed))
+    whole = create_app(sandbox_data, recording_ranges=False)
+    whole.state.recordings.plant(call_id, bytes(listed))
+    ((data, note, reads),) = await _windows(ranged, call_id, windows)
+    ((old_data, old_note, _),) = await _windows(whole, call_id, windows)
+    assert (data, note) == (old_data, old_note)
+    assert note.endswith("3.0–13.0 s (10.0 s of 20.0 s), WAV")
+    assert [r.range for r in reads if r.host == STORAGE] == [f"bytes=0-{HEAD_BYTES - 1}", None]
