@@ -139,3 +139,17 @@ async def test_a_206_to_a_whole_request_is_refused_and_a_star_total_is_accepted(
             await client.get_recording(CALL)
         audio = await client.get_recording(CALL, byte_range=(0, 99))
     assert (audio.partial, audio.file_size, len(audio.data)) == (True, None, 100)
+
+
+async def test_a_206_longer_than_its_range_is_refused_as_it_streams() -> None:
+    app = _answering(206, "bytes 0-99/1000", b"x" * 5_000_000)
+    async with _in_process(app) as client:
+        with pytest.raises(InvalidResponseError, match="sent more than the 100 bytes"):
+            await client.get_recording(CALL, byte_range=(0, 99))
+
+
+async def test_an_empty_recording_is_said_to_be_empty() -> None:
+    async with _in_process(_answering(416, None, b"")) as client:
+        with pytest.raises(InvalidResponseError, match="as an empty file") as caught:
+            await client.get_recording(CALL, byte_range=(0, 65_535))
+    assert "earlier start" not in str(caught.value)

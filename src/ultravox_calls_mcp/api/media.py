@@ -153,6 +153,12 @@ def _range_header(byte_range: ByteRange) -> str:
 
 
 def _past_end(source: str, subject: str, byte_range: ByteRange | None) -> UltravoxError:
+    if byte_range is not None and byte_range[0] == 0:
+        return InvalidResponseError(
+            f"{source} holds {subject} as an empty file (416 for its first byte): there is "
+            "no audio to play.",
+            status_code=416,
+        )
     asked = "the bytes asked for" if byte_range is None else _range_header(byte_range)
     return InvalidRequestError(
         f"{source} has no {asked} of {subject} (416): the window starts past the end of the "
@@ -256,7 +262,23 @@ async def fetch_audio(
                     )
                 header = response.headers.get("content-range", "")
                 span = _checked_range(header, byte_range, source, subject)
-            data = await read_capped(response, cap, too_large, subject, source)
+            if span is None:
+                data = await read_capped(response, cap, too_large, subject, source)
+            else:
+                # No more than the range said: a longer body is refused as it streams.
+                expected = span[1] - span[0] + 1
+                data = await read_capped(
+                    response,
+                    min(cap, expected),
+                    too_large
+                    if expected > cap
+                    else (
+                        f"{source} sent more than the {expected:,} bytes of its range of "
+                        f"{subject}; not used. Try again."
+                    ),
+                    subject,
+                    source,
+                )
             if sniff_wav(data) or kind in _WAV_ALIASES:
                 kind = "audio/wav"
             if span is None:

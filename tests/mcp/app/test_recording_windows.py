@@ -181,3 +181,18 @@ async def test_frames_the_head_cannot_locate_are_cut_from_one_whole_read(
     assert (data, note) == (old_data, old_note)
     assert note.endswith("3.0–13.0 s (10.0 s of 20.0 s), WAV")
     assert [r.range for r in reads if r.host == STORAGE] == [f"bytes=0-{HEAD_BYTES - 1}", None]
+
+
+async def test_other_audio_too_large_to_pass_on_is_refused_from_its_head(
+    sandbox_data: SandboxData,
+) -> None:
+    call_id = sandbox_data.notable.multi_stage_call_id
+    app = create_app(sandbox_data)
+    app.state.recordings.plant(call_id, b"ID3\x04" + bytes(3_000_000))  # an mp3, say
+    async with connect(app) as client:
+        app.state.requests.clear()
+        refused = await call_error(client, RECORDING_TOOL, call_id=call_id, start_seconds=0)
+    assert "only WAV is cut here" in refused
+    assert "3,000,004 bytes" in refused
+    reads = [r for r in app.state.requests if r.host == STORAGE]
+    assert [r.range for r in reads] == [f"bytes=0-{HEAD_BYTES - 1}"]  # the head alone

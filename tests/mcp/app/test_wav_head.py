@@ -54,10 +54,26 @@ def test_the_layout_is_where_wave_finds_the_frames(
 
 
 def test_an_unsized_data_chunk_runs_to_the_end_of_the_file() -> None:
-    for told in (0, 0xFFFF_FFFF):
-        whole = _riff(_fmt(channels=2), _chunk(b"data", bytes(400), size=told))
-        assert layout_of(whole[:100], len(whole)) == WavLayout(2, 2, 8_000, 44, 100)
-        assert layout_of(whole[:100], None) is None  # length unknown: read it whole
+    whole = _riff(_fmt(channels=2), _chunk(b"data", bytes(400), size=0xFFFF_FFFF))
+    assert layout_of(whole[:100], len(whole)) == WavLayout(2, 2, 8_000, 44, 100)
+    assert layout_of(whole[:100], None) is None  # length unknown: read it whole
+
+
+def test_a_data_chunk_of_size_0_is_empty_as_wave_reads_it() -> None:
+    # Not "to the end": the bytes after it (here a LIST chunk) are not audio.
+    whole = _riff(_fmt(), _chunk(b"data", b"", size=0), _chunk(b"LIST", bytes(200)))
+    assert layout_of(whole[:100], len(whole)) == WavLayout(1, 2, 8_000, 44, 0)
+    with wave.open(io.BytesIO(whole)) as reader:
+        assert reader.getnframes() == 0
+
+
+def test_a_fmt_chunk_cut_by_the_head_means_read_the_file_whole() -> None:
+    whole = _riff(_chunk(b"LIST", bytes(65_500)), _fmt(), _chunk(b"data", bytes(800)))
+    head = whole[:65_536]  # the fmt chunk's header is in, its body is not
+    assert layout_of(head, len(whole)) is None
+    assert layout_of(head, None) is None
+    with pytest.raises(WavError, match="the fmt chunk is cut short"):
+        layout_of(head, len(head))  # the whole file: truly cut short
     shorter = _riff(_fmt(), _chunk(b"data", bytes(400), size=10_000))
     layout = layout_of(shorter[:100], len(shorter))
     assert layout is not None
@@ -86,3 +102,17 @@ def test_a_malformed_or_unplayable_head_is_an_error_that_says_why(
 ) -> None:
     with pytest.raises(WavError, match=message):
         layout_of(head, len(head))
+
+
+def test_extensible_pcm_is_pcm_and_extensible_float_is_not() -> None:
+    def extensible(sub_tag: int) -> bytes:
+        plain = struct.pack("<HHIIHH", 0xFFFE, 2, 16_000, 64_000, 4, 16)
+        guid = (
+            struct.pack("<H", sub_tag) + b"\x00\x00\x00\x00\x10\x00\x80\x00\x00\xaa\x00\x38\x9b\x71"
+        )
+        return _chunk(b"fmt ", plain + struct.pack("<HHI", 22, 16, 3) + guid)
+
+    whole = _riff(extensible(1), _chunk(b"data", bytes(4_000)))
+    assert layout_of(whole[:200], len(whole)) == WavLayout(2, 2, 16_000, 68, 1_000)
+    with pytest.raises(WavError, match="format tag 0x0003"):
+        layout_of(_riff(extensible(3), _chunk(b"data", bytes(40)))[:200], None)

@@ -6,6 +6,9 @@ of what it holds, each under the per-read cap: a recording too long to read whol
 plays. The window is cut from the frames by ``wav.cut`` exactly as it would have been from
 the whole file, then placed back in the whole (its start and the recording's length).
 
+Each read has the request deadline of its own, so a window may take up to two (three
+when the head cannot place the frames).
+
 When ranges cannot be used the whole file is cut as before: the head's answer was the
 whole file (the server ignored the range: no second download), or the head cannot tell
 where the frames are (not WAV: see ``wav_head``).
@@ -18,7 +21,7 @@ from typing import TYPE_CHECKING, Final
 
 import anyio
 
-from ultravox_calls_mcp.api.media import Audio
+from ultravox_calls_mcp.api.media import Audio, sniff_wav
 from ultravox_calls_mcp.mcp.app.wav import Clip, WavError, cut, write_wav
 from ultravox_calls_mcp.mcp.app.wav_head import layout_of
 
@@ -52,6 +55,13 @@ async def read_window(
     if layout is None:
         if head.file_size is not None and len(head.data) >= head.file_size:
             return Audio(head.data, head.media_type, file_size=head.file_size)
+        if not sniff_wav(head.data) and (head.file_size or 0) > max_bytes:
+            # Not WAV: passed on whole only if it fits (audio_tools), so not downloaded
+            # just to be refused.
+            raise WavError(
+                f"it is not WAV ({head.media_type}, {head.file_size:,} bytes): only WAV is "
+                f"cut here, and other audio is passed on whole only up to {max_bytes:,} bytes"
+            )
         return await client.get_recording(call_id, cap=cap)
     rate, size = layout.rate, layout.frame_size
     # The same frames ``cut`` picks from the whole file (its rounding, its clamping).

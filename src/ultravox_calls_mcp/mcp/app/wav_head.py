@@ -19,7 +19,10 @@ from ultravox_calls_mcp.mcp.app.wav import WavError
 __all__ = ["WavLayout", "layout_of"]
 
 _PCM: Final = 1
-_UNSIZED: Final = (0, 0xFFFF_FFFF)  # a streaming writer's placeholder: "to the end"
+_EXTENSIBLE: Final = 0xFFFE
+# A streaming writer's placeholder: "to the end". (A size of 0 is an empty chunk, as
+# ``wave`` reads it: the whole-file path must agree.)
+_UNSIZED: Final = 0xFFFF_FFFF
 _MAX_WIDTH: Final = 4  # what ``wave`` can write back
 
 
@@ -46,10 +49,14 @@ def _malformed(why: str) -> WavError:
 
 def _format(head: bytes, body: int, size: int) -> tuple[int, int, int]:
     """Channels, bytes per sample and rate of a ``fmt `` chunk at ``body``."""
-    if size < 16 or body + 16 > len(head):
+    if size < 16:
         raise _malformed("the fmt chunk is cut short")
     tag, channels, rate, _, _, bits = struct.unpack_from("<HHIIHH", head, body)
     width = (bits + 7) // 8
+    if tag == _EXTENSIBLE and size >= 40 and body + 26 <= len(head):
+        # WAVE_FORMAT_EXTENSIBLE names its format in a sub-format GUID, whose first two
+        # bytes are the plain tag: PCM there is PCM (Python 3.12's wave reads it too).
+        tag = int.from_bytes(head[body + 24 : body + 26], "little")
     if tag != _PCM or width > _MAX_WIDTH:
         raise WavError(
             f"the audio is not WAV this server can read (format tag {tag:#06x}, {bits}-bit); "
@@ -74,14 +81,18 @@ def layout_of(head: bytes, file_size: int | None) -> WavLayout | None:
         size = int.from_bytes(head[pos + 4 : pos + 8], "little")
         body = pos + 8
         if kind == b"fmt ":
+            if body + 16 > len(head):
+                if file_size is None or len(head) < file_size:
+                    return None  # the chunk runs past the head: read the file whole
+                raise _malformed("the fmt chunk is cut short")
             fmt = _format(head, body, size)
         elif kind == b"data":
             if fmt is None:
                 raise _malformed("the data chunk comes before the fmt chunk")
             channels, width, rate = fmt
             if file_size is not None:
-                size = file_size - body if size in _UNSIZED else min(size, file_size - body)
-            elif size in _UNSIZED:
+                size = file_size - body if size == _UNSIZED else min(size, file_size - body)
+            elif size == _UNSIZED:
                 return None  # how long it runs is unknown: read it whole
             return WavLayout(channels, width, rate, body, max(0, size) // (channels * width))
         pos = body + size + (size & 1)
