@@ -95,6 +95,11 @@ class UltravoxClient:
         # Shared by every view of this client (``with_retry_pause`` copies the reference).
         self.voice_names = VoiceNames(self.get_voice)
 
+    @property
+    def request_deadline(self) -> float:
+        """Seconds one logical request may take, retries included (settings)."""
+        return self._settings.request_deadline
+
     def __repr__(self) -> str:
         return f"UltravoxClient(base_url={display_origin(self._settings.base_url)!r})"
 

@@ -196,3 +196,16 @@ async def test_other_audio_too_large_to_pass_on_is_refused_from_its_head(
     assert "3,000,004 bytes" in refused
     reads = [r for r in app.state.requests if r.host == STORAGE]
     assert [r.range for r in reads] == [f"bytes=0-{HEAD_BYTES - 1}"]  # the head alone
+
+
+async def test_the_reads_of_one_window_share_one_deadline(sandbox_data: SandboxData) -> None:
+    # Each answer takes 0.6 s: the head alone fits the 1 s deadline, head and frames do not.
+    call_id = sandbox_data.notable.multi_stage_call_id
+    app = create_app(sandbox_data, recording_redirect=False)
+    async with connect(app, request_deadline=1.0) as client:
+        app.state.faults.latency = 0.6
+        late = await call_error(
+            client, RECORDING_TOOL, call_id=call_id, start_seconds=30, duration_seconds=20
+        )
+    assert f"The recording window of call {call_id} did not arrive within 1 s" in late
+    assert "Traceback" not in late

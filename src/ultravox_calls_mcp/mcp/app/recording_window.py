@@ -6,8 +6,7 @@ of what it holds, each under the per-read cap: a recording too long to read whol
 plays. The window is cut from the frames by ``wav.cut`` exactly as it would have been from
 the whole file, then placed back in the whole (its start and the recording's length).
 
-Each read has the request deadline of its own, so a window may take up to two (three
-when the head cannot place the frames).
+The reads of one window share one request deadline, as one whole-file read did.
 
 When ranges cannot be used the whole file is cut as before: the head's answer was the
 whole file (the server ignored the range: no second download), or the head cannot tell
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING, Final
 
 import anyio
 
+from ultravox_calls_mcp.api.errors import DeadlineExceededError
 from ultravox_calls_mcp.api.media import Audio, sniff_wav
 from ultravox_calls_mcp.mcp.app.wav import Clip, WavError, cut, write_wav
 from ultravox_calls_mcp.mcp.app.wav_head import layout_of
@@ -47,7 +47,26 @@ async def read_window(
     """The window as a Clip placed in the whole recording, or the whole file as Audio when
     ranges cannot be used (the caller cuts it as before). ``max_bytes``: the clip's budget;
     ``cap``: the most bytes one read takes (the client's default when None). Raises
-    WavError for a start past the end or a malformed WAV head."""
+    WavError for a start past the end or a malformed WAV head; DeadlineExceededError when
+    the reads together take longer than one request may."""
+    seconds = client.request_deadline
+    with anyio.move_on_after(seconds):
+        return await _read_window(client, call_id, start, duration, max_bytes=max_bytes, cap=cap)
+    raise DeadlineExceededError(
+        f"The recording window of call {call_id.strip().lower()} did not arrive within "
+        f"{seconds:g} s, retries included. Try again shortly."
+    )
+
+
+async def _read_window(
+    client: UltravoxClient,
+    call_id: str,
+    start: float,
+    duration: float,
+    *,
+    max_bytes: int,
+    cap: int | None,
+) -> Clip | Audio:
     head = await client.get_recording(call_id, byte_range=(0, HEAD_BYTES - 1), cap=cap)
     if not head.partial:
         return head  # ranges ignored: this was the whole file
