@@ -135,12 +135,14 @@ def test_eviction_keeps_the_cache_within_its_bound_and_drops_the_least_recently_
     tmp_path: Path,
 ) -> None:
     bound = 64 * 1024
-    cache = CallCache.open(tmp_path, max_bytes=bound)
+    now = [1_000_000.0]
+    cache = CallCache.open(tmp_path, max_bytes=bound, clock=lambda: now[0])
     scope = Scope.of("https://api.ultravox.ai", "k")
     blob = os.urandom(10_000)  # incompressible: stored size ~ 10 kB
     for n in range(5):
         assert cache.put(scope, f"call-{n}", {"messages": blob})
-    cache.get_many(scope, ["call-0"], ["messages"])  # read recently: kept
+    now[0] += 3_600  # an hour later
+    cache.get_many(scope, ["call-0"], ["messages"])  # read again: kept
     for n in range(5, 8):
         cache.put(scope, f"call-{n}", {"messages": blob})
     rows, size = cache.stats()
@@ -240,3 +242,27 @@ async def test_a_cached_entry_that_no_longer_parses_is_read_again_not_an_error(
         text = await call_text(client, "find_problem_calls")
     assert "could not read" not in text
     assert app.state.requests.count_path(f"/api/calls/{ended.call_id}/messages") == 1
+
+
+def test_a_row_read_again_within_minutes_is_not_written_again(tmp_path: Path) -> None:
+    now = [1_000_000.0]
+    cache = CallCache.open(tmp_path, max_bytes=1 << 20, clock=lambda: now[0])
+    scope = Scope.of("https://api.ultravox.ai", "k")
+    assert cache.put_many(scope, {f"call-{n}": {"messages": b"[]"} for n in range(3)}) == 3
+    writes: list[str] = []
+    assert cache._conn is not None
+    cache._conn.set_trace_callback(
+        lambda sql: writes.append(sql) if sql.startswith(("UPDATE", "BEGIN")) else None
+    )
+    ids = [f"call-{n}" for n in range(3)]
+    now[0] += 60
+    assert len(cache.get_many(scope, ids, ["messages"])) == 3
+    assert writes == []  # written a minute ago: recent enough, no write transaction
+    now[0] += 3_600
+    assert len(cache.get_many(scope, ids, ["messages"])) == 3
+    assert sum(sql.startswith("UPDATE") for sql in writes) == 3  # an hour on: marked read
+    writes.clear()
+    now[0] += 60
+    cache.get_many(scope, ids, ["messages"])
+    assert writes == []
+    cache.close()

@@ -48,6 +48,10 @@ _EVICT_TO = 0.8
 # SQLite's bound on parameters per statement, with room for the other parameters.
 _CHUNK = 400
 _SALT = b"ultravox-calls-mcp/cache/v1\0"
+# A row read this recently is not marked read again: eviction only needs to tell rows
+# unread for long from the rest, and a repeated audit then writes nothing at all (no
+# write transaction for other processes sharing the file to wait on).
+_TOUCH_AFTER = 300.0  # seconds
 
 T = TypeVar("T")
 RowKey = tuple[str, str]  # (call_id, part) within one scope
@@ -76,22 +80,27 @@ def default_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
 class CallCache:
     """The cache file (or an in-memory database). Open with ``CallCache.open``."""
 
-    def __init__(self, path: Path | None, *, max_bytes: int) -> None:
+    def __init__(
+        self, path: Path | None, *, max_bytes: int, clock: Callable[[], float] = time.time
+    ) -> None:
         self.path = path
         self.max_bytes = max_bytes
+        self._clock = clock  # wall-clock seconds: last reads are compared across processes
         self._lock = threading.Lock()
         # None once closed, or once the file proved unusable: every call is then a miss.
         self._conn: sqlite3.Connection | None
         self._conn, self._file = open_database(path)
 
     @classmethod
-    def open(cls, directory: Path | None, *, max_bytes: int) -> CallCache:
+    def open(
+        cls, directory: Path | None, *, max_bytes: int, clock: Callable[[], float] = time.time
+    ) -> CallCache:
         """``directory`` None: an in-memory cache that lives as long as this object.
         Raises ``OSError`` or ``sqlite3.Error`` when no usable file can be had."""
         if directory is None:
-            return cls(None, max_bytes=max_bytes)
+            return cls(None, max_bytes=max_bytes, clock=clock)
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        return cls(directory / CACHE_FILE, max_bytes=max_bytes)
+        return cls(directory / CACHE_FILE, max_bytes=max_bytes, clock=clock)
 
     def close(self) -> None:
         with self._lock:
@@ -154,47 +163,54 @@ class CallCache:
     def get_many(
         self, scope: Scope, call_ids: Iterable[str], parts: Iterable[str]
     ) -> dict[str, dict[str, bytes]]:
-        """``{call_id: {part: json_bytes}}`` for what is cached; marks those rows as used."""
+        """``{call_id: {part: json_bytes}}`` for what is cached; marks those rows as used
+        (those not already marked in the last few minutes)."""
         ids, wanted = list(call_ids), sorted(set(parts))
         if not ids or not wanted:
             return {}
+        stale = self._clock() - _TOUCH_AFTER
 
-        def read(conn: sqlite3.Connection) -> tuple[dict[str, dict[str, bytes]], list[RowKey]]:
+        def read(
+            conn: sqlite3.Connection,
+        ) -> tuple[dict[str, dict[str, bytes]], list[RowKey], list[RowKey]]:
             # No transaction around the reads: each statement sees a consistent snapshot,
             # and a read transaction would fail (not wait) on turning into a write.
             found: dict[str, dict[str, bytes]] = {}
+            used: list[RowKey] = []
             damaged: list[RowKey] = []
             for chunk in _chunks(ids):
                 rows = conn.execute(
-                    f"SELECT call_id, part, payload FROM parts WHERE origin=? AND key_fp=? "  # noqa: S608 - only '?' marks are formatted in
-                    f"AND part IN ({_marks(wanted)}) AND call_id IN ({_marks(chunk)})",
+                    f"SELECT call_id, part, payload, last_access FROM parts WHERE origin=? "  # noqa: S608 - only '?' marks are formatted in
+                    f"AND key_fp=? AND part IN ({_marks(wanted)}) AND call_id IN "
+                    f"({_marks(chunk)})",
                     (scope.origin, scope.key_fp, *wanted, *chunk),
                 ).fetchall()
-                for call_id, part, payload in rows:
+                for call_id, part, payload, last_access in rows:
                     try:
                         found.setdefault(call_id, {})[part] = zlib.decompress(payload)
                     except zlib.error:
                         damaged.append((call_id, part))
-            return found, damaged
+                        continue
+                    if last_access < stale:
+                        used.append((call_id, part))
+            return found, used, damaged
 
-        nothing: tuple[dict[str, dict[str, bytes]], list[RowKey]] = ({}, [])
-        found, damaged = self._guard("read", read, nothing)
+        nothing: tuple[dict[str, dict[str, bytes]], list[RowKey], list[RowKey]] = ({}, [], [])
+        found, used, damaged = self._guard("read", read, nothing)
         if damaged:
             logger.warning(
                 "cache: %d damaged entries (first: call %s, %s); reading them from Ultravox",
                 len(damaged),
                 *damaged[0],
             )
-        if found or damaged:
-            used = [(call_id, part) for call_id, got in found.items() for part in got]
+        if used or damaged:
             self._guard("touch", lambda conn: self._touch(conn, scope, used, damaged), None)
         return found
 
-    @staticmethod
     def _touch(
-        conn: sqlite3.Connection, scope: Scope, used: list[RowKey], damaged: list[RowKey]
+        self, conn: sqlite3.Connection, scope: Scope, used: list[RowKey], damaged: list[RowKey]
     ) -> None:
-        now = time.time()
+        now = self._clock()
         with write_transaction(conn):
             conn.executemany(
                 "UPDATE parts SET last_access=? WHERE origin=? AND key_fp=? AND call_id=? "
@@ -220,7 +236,7 @@ class CallCache:
             return 0
 
         def write(conn: sqlite3.Connection) -> int:
-            now = time.time()
+            now = self._clock()
             with write_transaction(conn):
                 grown = 0
                 for call_id, blobs in packed.items():
